@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/metrics"
+	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/entities"
+	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/seeds"
+)
+
+// scoreFlags are the flags shared by score, serve and explain.
+type scoreFlags struct {
+	out             string
+	companies       string
+	lexiconDir      string
+	workers         int
+	metricsTextfile string
+	runTime         string
+	maxRejectRate   float64
+	maxBytes        int
+	logFormat       string
+	quiet           bool
+	top             int
+}
+
+func (f *scoreFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.out, "out", "out", "output `directory`")
+	fs.StringVar(&f.companies, "companies", "", "company registry `CSV` (default: the embedded seeds/companies.csv)")
+	fs.StringVar(&f.lexiconDir, "lexicon-dir", "", "`directory` whose *.tsv files replace the embedded lexicons of the same name")
+	fs.IntVar(&f.workers, "workers", 0, "scoring workers (0: one per CPU); output does not depend on it")
+	fs.StringVar(&f.metricsTextfile, "metrics-textfile", "", "write Prometheus metrics to this `file` at the end of the run (node_exporter textfile collector)")
+	fs.StringVar(&f.runTime, "run-time", "", "run time recorded in output metadata (RFC 3339; default: $SOURCE_DATE_EPOCH or now)")
+	fs.Float64Var(&f.maxRejectRate, "max-reject-rate", 1, "exit with code 3 when the share of rejected articles is above this `rate` (0..1)")
+	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 8 MiB)")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&f.quiet, "quiet", false, "log errors only")
+	fs.IntVar(&f.top, "top", 5, "companies to list in the summary")
+}
+
+// env is what a run needs besides its flags.
+type env struct {
+	lex      *lexicons.Set
+	reg      *entities.Registry
+	log      *slog.Logger
+	registry *prometheus.Registry
+	metrics  *metrics.Metrics
+	runTime  time.Time
+}
+
+// setup loads lexicons and the registry (failing fast with file and line)
+// and builds the logger and metrics.
+func (f *scoreFlags) setup(stderr io.Writer) (*env, error) {
+	log, err := newLogger(stderr, f.logFormat, f.quiet)
+	if err != nil {
+		return nil, err
+	}
+	if f.maxRejectRate < 0 || f.maxRejectRate > 1 {
+		return nil, fmt.Errorf("%w: --max-reject-rate %g: want 0..1", errUsage, f.maxRejectRate)
+	}
+	rt, err := runTime(f.runTime)
+	if err != nil {
+		return nil, err
+	}
+	lex, err := lexicons.LoadDir(f.lexiconDir)
+	if err != nil {
+		return nil, fmt.Errorf("load lexicons: %w", err)
+	}
+	reg, err := loadRegistry(f.companies)
+	if err != nil {
+		return nil, err
+	}
+	promReg := prometheus.NewRegistry()
+	promReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(promReg)
+	names := make([]string, 0, len(lex.Files)+1)
+	for _, file := range lex.Files {
+		names = append(names, file.Name())
+	}
+	names = append(names, "direction")
+	reasons := make([]string, 0, len(ingest.Reasons()))
+	for _, r := range ingest.Reasons() {
+		reasons = append(reasons, string(r))
+	}
+	m.Init(version, reasons, names)
+	return &env{lex: lex, reg: reg, log: log, registry: promReg, metrics: m, runTime: rt}, nil
+}
+
+// runTime resolves the time recorded in output metadata. SOURCE_DATE_EPOCH
+// (the reproducible-builds convention) makes repeated runs byte-identical.
+func runTime(flagValue string) (time.Time, error) {
+	if flagValue != "" {
+		t, err := time.Parse(time.RFC3339, flagValue)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%w: --run-time: %v", errUsage, err)
+		}
+		return t.UTC(), nil
+	}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%w: SOURCE_DATE_EPOCH %q: want Unix seconds", errUsage, s)
+		}
+		return time.Unix(sec, 0).UTC(), nil
+	}
+	return time.Now().UTC().Truncate(time.Second), nil
+}
+
+func loadRegistry(path string) (*entities.Registry, error) {
+	if path == "" {
+		data, err := seedsFile(seeds.CompaniesFile)
+		if err != nil {
+			return nil, err
+		}
+		reg, err := entities.ParseRegistry("seeds/"+seeds.CompaniesFile, bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("load registry: %w", err)
+		}
+		return reg, nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load registry: %w", err)
+	}
+	defer fh.Close()
+	reg, err := entities.ParseRegistry(path, fh)
+	if err != nil {
+		return nil, fmt.Errorf("load registry: %w", err)
+	}
+	return reg, nil
+}
+
+func seedsFile(name string) ([]byte, error) {
+	fsys := seeds.FS()
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("embedded seeds: %w", err)
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+func (f *scoreFlags) config(e *env, inputs []string, stdin io.Reader) pipeline.Config {
+	return pipeline.Config{
+		Inputs: inputs, Stdin: stdin,
+		Default: seeds.FS(), DefaultRoot: seeds.ArticlesDir, DefaultLabel: "seeds",
+		OutDir: f.out, Workers: f.workers, Lexicons: e.lex, Registry: e.reg,
+		Metrics: e.metrics, Logger: e.log, RunTime: e.runTime, Version: version, MaxBytes: f.maxBytes,
+	}
+}
+
+func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f scoreFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: marktstem score [flags] [INPUT…]\n\nScores articles into --out. With no INPUT, scores the embedded sample corpus (seeds/).\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	inputs, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	e, err := f.setup(stderr)
+	if err != nil {
+		return err
+	}
+	sum, runErr := pipeline.Run(ctx, f.config(e, inputs, stdin))
+	// The textfile is written even for a failed run, so the last-success
+	// timestamp going stale is visible to alerts.
+	if f.metricsTextfile != "" {
+		if err := metrics.WriteTextfile(f.metricsTextfile, e.registry); err != nil {
+			if runErr == nil {
+				runErr = err
+			}
+		}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	printSummary(stdout, sum, inputs, f.out, f.top)
+	if sum.Read > 0 && float64(sum.Rejected)/float64(sum.Read) > f.maxRejectRate {
+		return fmt.Errorf("%w: %d of %d articles rejected (max rate %g); see %s",
+			errTooManyRejects, sum.Rejected, sum.Read, f.maxRejectRate, filepath.Join(f.out, pipeline.RejectsFile))
+	}
+	return nil
+}
+
+// printSummary prints the run's counts and the companies with the highest
+// regulatory risk.
+func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string, top int) {
+	src := "seeds/articles (embedded)"
+	if len(inputs) > 0 {
+		src = fmt.Sprint(inputs)
+	}
+	fmt.Fprintf(w, "marktstem %s: %s → %s/ in %.2fs\n", version, src, out, s.Duration.Seconds())
+	fmt.Fprintf(w, "articles   %d read = %d scored + %d rejected", s.Read, s.Scored, s.Rejected)
+	if s.Rejected > 0 {
+		fmt.Fprintf(w, " (%v; see %s)", s.RejectsByReason, filepath.Join(out, pipeline.RejectsFile))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "companies  %d mentioned (%d mentions), %d company-days\n", len(s.Companies), s.Mentions, s.Days)
+	fmt.Fprintf(w, "input      %.1f KB, %d tokens\n\n", float64(s.Bytes)/1024, s.Tokens)
+	n := min(top, len(s.Companies))
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Top %d companies by regulatory risk (mean over the articles that mention them):\n", n)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "company\tarticles\tmentions\tsentiment\trisk mean\trisk max\t")
+	for _, c := range s.Companies[:n] {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%+.3f\t%.3f\t%.3f\t\n", c.Name, c.Articles, c.Mentions, c.SentimentMean, c.RiskMean, c.RiskMax)
+	}
+	tw.Flush()
+}

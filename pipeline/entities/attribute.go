@@ -1,0 +1,171 @@
+package entities
+
+import (
+	"sort"
+
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/scoring"
+)
+
+// Attribution and relevance weights. Relevance is a sum of four parts,
+// 0..100:
+//
+//	title     30  the company is named in the headline
+//	lead      15  … or in the first three sentences
+//	share     35  × its share of all company mentions in the article
+//	subject   20  it is the most-mentioned company (ties share the bonus)
+const (
+	relTitle   = 30
+	relLead    = 15
+	relShare   = 35
+	relSubject = 20
+	leadSents  = 3
+	// followDecay is the share of a following sentence's scores that goes
+	// to the company named just before it ("Het bedrijf …"), per sentence.
+	followDecay = 0.5
+	followSents = 2
+)
+
+// CompanyScore is one company's share of an article.
+type CompanyScore struct {
+	Root        int      // registry index of the (top-most parent) company
+	Mentions    int      // number of mentions, brands and subsidiaries included
+	Matched     []string // distinct surface forms, in order of appearance
+	FirstOffset int      // byte offset of the first mention
+	Relevance   float64  // 0..100
+	Sentiment   float64  // −1..1, from the sentences attributed to it
+	Risk        float64  // 0..1
+	Categories  []float64
+}
+
+// Summarizer turns weighted hits into scores; *scoring.Scorer implements it.
+type Summarizer interface {
+	Summarize(hits []scoring.Hit, weights []float64, cats []float64) (sentiment, risk float64)
+	Categories() []string
+}
+
+// Attribute gives each mentioned company the scores of the sentences that
+// name it, plus a decaying share of the next sentences that name no other
+// company. In a sentence that names several companies, a hit counts for the
+// companies in its own clause (ASML boekt recordwinst, terwijl Philips een
+// winstwaarschuwing geeft), or for all of them when its clause names none.
+// The result is sorted by registry id.
+func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokenize.Result, mentions []Mention, titleLen int) []CompanyScore {
+	if len(mentions) == 0 {
+		return nil
+	}
+	byRoot := map[int]*CompanyScore{}
+	var order []int
+	sentRoots := map[int]map[int]bool{}   // sentence → roots named in it
+	clauseRoots := map[int]map[int]bool{} // clause → roots named in it
+	inTitle := map[int]bool{}
+	inLead := map[int]bool{}
+	total := 0
+	for _, m := range mentions {
+		cs := byRoot[m.Root]
+		if cs == nil {
+			cs = &CompanyScore{Root: m.Root, FirstOffset: m.Start}
+			byRoot[m.Root] = cs
+			order = append(order, m.Root)
+		}
+		cs.Mentions++
+		total++
+		if !contains(cs.Matched, m.Surface) {
+			cs.Matched = append(cs.Matched, m.Surface)
+		}
+		add(sentRoots, m.Sentence, m.Root)
+		if len(res.ClauseOf) > m.First {
+			add(clauseRoots, res.ClauseOf[m.First], m.Root)
+		}
+		if m.Start < titleLen {
+			inTitle[m.Root] = true
+		}
+		if m.Sentence < leadSents {
+			inLead[m.Root] = true
+		}
+	}
+	maxMentions := 0
+	for _, cs := range byRoot {
+		maxMentions = max(maxMentions, cs.Mentions)
+	}
+	paragraph := func(s int) int {
+		if s < len(tok.Sentences) {
+			return tok.Sentences[s].Paragraph
+		}
+		return -1
+	}
+	weights := make([]float64, len(res.Hits))
+	out := make([]CompanyScore, 0, len(order))
+	for _, root := range order {
+		cs := byRoot[root]
+		for i, h := range res.Hits {
+			weights[i] = hitWeight(h, root, sentRoots, clauseRoots, res.ClauseOf, paragraph)
+		}
+		cs.Categories = make([]float64, len(sum.Categories()))
+		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits, weights, cs.Categories)
+		rel := relShare * float64(cs.Mentions) / float64(total)
+		if inTitle[root] {
+			rel += relTitle
+		} else if inLead[root] {
+			rel += relLead
+		}
+		if cs.Mentions == maxMentions {
+			rel += relSubject
+		}
+		cs.Relevance = min(100, rel)
+		out = append(out, *cs)
+	}
+	sort.Slice(out, func(a, b int) bool { return reg.companies[out[a].Root].ID < reg.companies[out[b].Root].ID })
+	return out
+}
+
+// hitWeight is the share of hit h that goes to company root.
+func hitWeight(h scoring.Hit, root int, sentRoots, clauseRoots map[int]map[int]bool, clauseOf []int, paragraph func(int) int) float64 {
+	named := sentRoots[h.Sentence]
+	if named[root] {
+		if len(named) == 1 {
+			return 1
+		}
+		inClause := clauseRoots[clauseOf[h.First]]
+		if len(inClause) == 0 || inClause[root] {
+			return 1
+		}
+		return 0
+	}
+	if len(named) > 0 {
+		return 0 // the sentence is about other companies
+	}
+	// A following sentence that names no company: decaying share for the
+	// companies named in the closest preceding sentence of the paragraph.
+	w := 1.0
+	for d := 1; d <= followSents; d++ {
+		prev := h.Sentence - d
+		if prev < 0 || paragraph(prev) != paragraph(h.Sentence) {
+			return 0
+		}
+		w *= followDecay
+		if prevNamed := sentRoots[prev]; len(prevNamed) > 0 {
+			if prevNamed[root] {
+				return w
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+func add(m map[int]map[int]bool, k, v int) {
+	if m[k] == nil {
+		m[k] = map[int]bool{}
+	}
+	m[k][v] = true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,91 @@
+package entities
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/scoring"
+)
+
+func lexFile(name, header string, rows ...string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte("# name: " + name + "\n# description: test\n# source: test\n# licence: Apache-2.0\n# version: 1\n" +
+		header + "\n" + strings.Join(rows, "\n") + "\n")}
+}
+
+func testScorer(t *testing.T) *scoring.Scorer {
+	t.Helper()
+	set, err := lexicons.Load(fstest.MapFS{
+		"nl/sentiment_general.tsv": lexFile("general", "term\tpos\tweight\tnote", "goed\tJJ\t0.6\t"),
+		"nl/sentiment_finance.tsv": lexFile("finance", "term\tpos\tweight\tnote", "recordwinst\tNN\t0.8\t", "winstwaarschuwing\tNN\t-0.8\t", "ontslagen\tNN\t-0.6\t"),
+		"nl/direction.tsv":         lexFile("direction", "term\tkind\tpolarity\tnote", "winst\tobject\t1\t", "stijgt\tverb\t1\t"),
+		"nl/shifters.tsv":          lexFile("shifters", "term\tkind\tfactor\tnote", "niet\tnegator\t-0.8\t"),
+		"nl/regulatory.tsv":        lexFile("regulatory", "term\tcategory\tweight\tnote", "boete\tenforcement\t0.8\t"),
+		"nl/regulatory_actors.tsv": lexFile("actors", "term\tkind\tjurisdiction\tweight\tnote", "afm\tregulator\tNL\t0.8\t"),
+		"nl/abbreviations.tsv":     lexFile("abbreviations", "abbreviation\tnote", "o.a\t"),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scoring.New(set)
+}
+
+func attribute(t *testing.T, text string, titleLen int) (map[string]CompanyScore, *Registry) {
+	t.Helper()
+	reg := testReg(t)
+	sc := testScorer(t)
+	var tok tokenize.Result
+	tokenize.New(nil).Tokenize(text, &tok)
+	res := sc.Score(text, &tok, titleLen)
+	out := map[string]CompanyScore{}
+	for _, cs := range reg.Attribute(sc, &res, &tok, reg.Find(text, &tok), titleLen) {
+		out[reg.Company(cs.Root).ID] = cs
+	}
+	return out, reg
+}
+
+func TestAttributeClauses(t *testing.T) {
+	got, _ := attribute(t, "ASML boekt een recordwinst, terwijl Philips een winstwaarschuwing geeft.", 0)
+	if got["asml"].Sentiment <= 0 {
+		t.Errorf("asml sentiment: got %v, want > 0", got["asml"].Sentiment)
+	}
+	if got["philips"].Sentiment >= 0 {
+		t.Errorf("philips sentiment: got %v, want < 0", got["philips"].Sentiment)
+	}
+}
+
+func TestAttributeFollowing(t *testing.T) {
+	text := "De AFM legt KBC een boete op. Het bedrijf schrapt ontslagen. Ook daarna ontslagen.\n\nShell maakt recordwinst."
+	got, _ := attribute(t, text, 0)
+	kbc, shell := got["kbc"], got["shell"]
+	if kbc.Risk <= 0 || shell.Risk != 0 {
+		t.Errorf("risk: got kbc %v shell %v, want kbc > 0 and shell 0", kbc.Risk, shell.Risk)
+	}
+	if kbc.Sentiment >= 0 {
+		t.Errorf("kbc sentiment: got %v, want < 0 from the following sentences", kbc.Sentiment)
+	}
+	if shell.Sentiment <= 0 {
+		t.Errorf("shell sentiment: got %v, want > 0 (new paragraph, own sentence)", shell.Sentiment)
+	}
+}
+
+func TestRelevance(t *testing.T) {
+	text := "TikTok groeit\n\nByteDance en Douyin melden dat TikTok groeit. ASML kijkt toe. Later meer. Nog meer. ASML zwijgt."
+	got, _ := attribute(t, text, len("TikTok groeit"))
+	bd, asml := got["bytedance"], got["asml"]
+	if bd.Mentions != 4 || asml.Mentions != 2 {
+		t.Fatalf("mentions: got bytedance %d asml %d, want 4 and 2", bd.Mentions, asml.Mentions)
+	}
+	if want := 30.0 + 35*4.0/6 + 20; math.Abs(bd.Relevance-want) > 1e-9 {
+		t.Errorf("bytedance relevance: got %v, want %v (title + share + subject)", bd.Relevance, want)
+	}
+	if want := 15.0 + 35*2.0/6; math.Abs(asml.Relevance-want) > 1e-9 {
+		t.Errorf("asml relevance: got %v, want %v (lead + share)", asml.Relevance, want)
+	}
+	if strings.Join(bd.Matched, "|") != "TikTok|ByteDance|Douyin" {
+		t.Errorf("matched: got %q", bd.Matched)
+	}
+}

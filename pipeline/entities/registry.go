@@ -1,0 +1,334 @@
+// Package entities finds the companies an article mentions and attributes
+// sentence-level scores to them.
+//
+// The registry is a CSV file (id, name, aliases, parent_id, ticker, isin,
+// country, sector). Aliases are matched on normalised tokens with an
+// Aho–Corasick automaton, whole-word, with three rules: an all-caps alias of
+// up to five letters (ING, KBC, UCB) must match in capitals; an alias that
+// starts with a capital (Shell, Signify) must match a capitalised word; a
+// match may end inside a token before a hyphen or a possessive (ING-topman,
+// ASML's). Brands and subsidiaries roll up to their top-most parent
+// (TikTok → ByteDance).
+package entities
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+)
+
+// header is the registry's required header row.
+var header = []string{"id", "name", "aliases", "parent_id", "ticker", "isin", "country", "sector"}
+
+// Company is one registry row.
+type Company struct {
+	ID       string
+	Name     string
+	Aliases  []string
+	ParentID string
+	Ticker   string
+	ISIN     string
+	Country  string
+	Sector   string
+	Line     int // line in the registry file
+}
+
+// RegistryError reports a problem in the registry file at a line.
+type RegistryError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *RegistryError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+func (e *RegistryError) Unwrap() error { return e.Err }
+
+// Registry is a validated company registry with its alias matcher.
+type Registry struct {
+	companies []Company
+	root      []int
+	byID      map[string]int
+	patterns  []pattern
+	ac        ahocorasick.AhoCorasick
+}
+
+type pattern struct {
+	company       int
+	alias         string
+	key           string // normalised, folded, tokens joined by one space
+	caseSensitive bool   // all-caps acronym: the surface must match exactly
+	proper        bool   // capitalised name: the surface must start with a capital
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// ParseRegistry reads and validates a registry. name labels errors.
+func ParseRegistry(name string, r io.Reader) (*Registry, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // checked after the header
+	fail := func(line int, format string, args ...any) error {
+		return &RegistryError{File: name, Line: line, Err: fmt.Errorf(format, args...)}
+	}
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fail(1, "read header: %w", err)
+	}
+	if strings.Join(head, ",") != strings.Join(header, ",") {
+		return nil, fail(1, "header %q, want %q", strings.Join(head, ","), strings.Join(header, ","))
+	}
+	cr.FieldsPerRecord = len(header)
+	reg := &Registry{byID: map[string]int{}}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fail(pe.Line, "%v", pe.Err)
+			}
+			return nil, fail(0, "%w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		for i, f := range rec {
+			if !utf8.ValidString(f) {
+				return nil, fail(line, "column %s is not valid UTF-8", header[i])
+			}
+			rec[i] = strings.TrimSpace(f)
+		}
+		c := Company{ID: rec[0], Name: rec[1], ParentID: rec[3], Ticker: rec[4], ISIN: rec[5], Country: rec[6], Sector: rec[7], Line: line}
+		if !idPattern.MatchString(c.ID) {
+			return nil, fail(line, "id %q: want lower-case letters, digits and hyphens", c.ID)
+		}
+		if prev, ok := reg.byID[c.ID]; ok {
+			return nil, fail(line, "duplicate id %q (first on line %d)", c.ID, reg.companies[prev].Line)
+		}
+		if c.Name == "" {
+			return nil, fail(line, "company %q has no name", c.ID)
+		}
+		seen := map[string]bool{}
+		for _, a := range append([]string{c.Name}, strings.Split(rec[2], "|")...) {
+			a = strings.TrimSpace(a)
+			if a == "" || seen[a] {
+				continue
+			}
+			seen[a] = true
+			c.Aliases = append(c.Aliases, a)
+		}
+		reg.byID[c.ID] = len(reg.companies)
+		reg.companies = append(reg.companies, c)
+	}
+	if err := reg.link(name); err != nil {
+		return nil, err
+	}
+	if err := reg.build(name); err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+// link resolves parents and roots and rejects dangling parents and cycles.
+func (reg *Registry) link(name string) error {
+	reg.root = make([]int, len(reg.companies))
+	for i, c := range reg.companies {
+		if c.ParentID != "" {
+			if _, ok := reg.byID[c.ParentID]; !ok {
+				return &RegistryError{File: name, Line: c.Line, Err: fmt.Errorf("parent_id %q of %q is not in the registry", c.ParentID, c.ID)}
+			}
+		}
+		cur, steps := i, 0
+		for reg.companies[cur].ParentID != "" {
+			cur = reg.byID[reg.companies[cur].ParentID]
+			steps++
+			if steps > len(reg.companies) {
+				return &RegistryError{File: name, Line: c.Line, Err: fmt.Errorf("parent chain of %q has a cycle", c.ID)}
+			}
+		}
+		reg.root[i] = cur
+	}
+	return nil
+}
+
+// build compiles the alias automaton. Two companies claiming the same alias
+// is an error: a mention could not be attributed.
+func (reg *Registry) build(name string) error {
+	owner := map[string]int{}
+	var keys []string
+	var tok tokenize.Result
+	tk := tokenize.New(nil)
+	for i, c := range reg.companies {
+		for _, a := range c.Aliases {
+			key := aliasKey(tk, &tok, a)
+			if key == "" {
+				continue
+			}
+			cs := isAcronym(a)
+			ownerKey := key
+			if cs {
+				ownerKey = "CS:" + a
+			}
+			if prev, ok := owner[ownerKey]; ok {
+				if reg.root[prev] == reg.root[i] {
+					continue
+				}
+				return &RegistryError{File: name, Line: c.Line, Err: fmt.Errorf("alias %q of %q is also an alias of %q", a, c.ID, reg.companies[prev].ID)}
+			}
+			owner[ownerKey] = i
+			first, _ := utf8.DecodeRuneInString(a)
+			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, caseSensitive: cs, proper: unicode.IsUpper(first)})
+			keys = append(keys, key)
+		}
+	}
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
+	reg.ac = b.Build(keys)
+	return nil
+}
+
+// aliasKey normalises an alias the way article tokens are normalised.
+func aliasKey(tk *tokenize.Tokenizer, tok *tokenize.Result, alias string) string {
+	tk.Tokenize(alias, tok)
+	parts := make([]string, len(tok.Tokens))
+	for i, t := range tok.Tokens {
+		parts[i] = tokenize.Fold(t.Norm)
+	}
+	return strings.Join(parts, " ")
+}
+
+// isAcronym reports all-caps aliases of up to five letters (ING, KBC, NN).
+func isAcronym(a string) bool {
+	letters := 0
+	for _, r := range a {
+		switch {
+		case unicode.IsLetter(r) && unicode.IsUpper(r):
+			letters++
+		case unicode.IsLetter(r):
+			return false
+		case unicode.IsDigit(r):
+		default:
+			return false
+		}
+	}
+	return letters > 0 && letters <= 5
+}
+
+// Len returns the number of companies.
+func (reg *Registry) Len() int { return len(reg.companies) }
+
+// Company returns company i.
+func (reg *Registry) Company(i int) Company { return reg.companies[i] }
+
+// Root returns the index of the top-most parent of company i.
+func (reg *Registry) Root(i int) int { return reg.root[i] }
+
+// Lookup returns the index of the company with the given id.
+func (reg *Registry) Lookup(id string) (int, bool) {
+	i, ok := reg.byID[id]
+	return i, ok
+}
+
+// Mention is one occurrence of a company name in an article.
+type Mention struct {
+	Company  int    // the company whose alias matched (e.g. TikTok)
+	Root     int    // its top-most parent (e.g. ByteDance)
+	Surface  string // the text as written
+	First    int    // first token index
+	N        int    // tokens covered
+	Start    int    // byte offsets in the text
+	End      int
+	Sentence int
+}
+
+// Find returns the company mentions in a tokenised text, in text order.
+func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
+	toks := tok.Tokens
+	if len(toks) == 0 || len(reg.patterns) == 0 {
+		return nil
+	}
+	// The haystack is the folded token norms joined by single spaces;
+	// starts[i] is where token i begins in it.
+	var hay strings.Builder
+	starts := make([]int, len(toks))
+	for i, t := range toks {
+		if i > 0 {
+			hay.WriteByte(' ')
+		}
+		starts[i] = hay.Len()
+		hay.WriteString(tokenize.Fold(t.Norm))
+	}
+	h := hay.String()
+	type cand struct {
+		p          int
+		first, end int // token range [first, end]
+		hEnd       int
+	}
+	var cands []cand
+	it := reg.ac.IterOverlapping(h)
+	for m := it.Next(); m != nil; m = it.Next() {
+		first := sort.SearchInts(starts, m.Start())
+		if first == len(starts) || starts[first] != m.Start() {
+			continue // not at a token start
+		}
+		last := sort.SearchInts(starts, m.End()) - 1 // token containing the end
+		tokEnd := starts[last] + len(tokenize.Fold(toks[last].Norm))
+		if m.End() != tokEnd {
+			rest := h[m.End():tokEnd]
+			if !(strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "'s") || rest == "'") {
+				continue // ends inside a word
+			}
+		}
+		p := reg.patterns[m.Pattern()]
+		surfaceStart := toks[first].Start
+		if p.caseSensitive {
+			if !strings.HasPrefix(text[surfaceStart:], p.alias) {
+				continue
+			}
+		} else if p.proper {
+			r, _ := utf8.DecodeRuneInString(text[surfaceStart:])
+			if !unicode.IsUpper(r) {
+				continue
+			}
+		}
+		cands = append(cands, cand{p: m.Pattern(), first: first, end: last, hEnd: m.End()})
+	}
+	// Leftmost-longest among the valid candidates.
+	sort.SliceStable(cands, func(a, b int) bool {
+		if cands[a].first != cands[b].first {
+			return cands[a].first < cands[b].first
+		}
+		return cands[a].hEnd > cands[b].hEnd
+	})
+	var out []Mention
+	next := 0
+	for _, c := range cands {
+		if c.first < next {
+			continue
+		}
+		p := reg.patterns[c.p]
+		start := toks[c.first].Start
+		end := toks[c.end].End
+		if c.hEnd < starts[c.end]+len(tokenize.Fold(toks[c.end].Norm)) {
+			// Mention ends inside the token (ING-topman): cut the surface.
+			end = start + len(p.alias)
+			if end > toks[c.end].End || !utf8.ValidString(text[start:end]) {
+				end = toks[c.end].End
+			}
+		}
+		out = append(out, Mention{
+			Company: p.company, Root: reg.root[p.company], Surface: text[start:end],
+			First: c.first, N: c.end - c.first + 1, Start: start, End: end, Sentence: toks[c.first].Sentence,
+		})
+		next = c.end + 1
+	}
+	return out
+}

@@ -1,0 +1,128 @@
+package entities
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+)
+
+const testRegistry = `id,name,aliases,parent_id,ticker,isin,country,sector
+asml,ASML Holding,ASML,,ASML.AS,NL0010273215,NL,Information Technology
+ing,ING Groep,ING,,INGA.AS,,NL,Financials
+kbc,KBC Groep,KBC,,KBC.BR,,BE,Financials
+shell,Shell,Shell plc,,SHEL.AS,,GB,Energy
+philips,Koninklijke Philips,Philips,,PHIA.AS,,NL,Health Care
+ahold-delhaize,Ahold Delhaize,Ahold|Delhaize,,AD.AS,,NL,Consumer Staples
+just-eat-takeaway,Just Eat Takeaway,Just Eat Takeaway.com|Takeaway.com|Thuisbezorgd,,TKWY.AS,,NL,Consumer Discretionary
+bytedance,ByteDance,,,,,CN,Communication Services
+tiktok,TikTok,,bytedance,,,CN,Communication Services
+douyin,Douyin,,bytedance,,,CN,Communication Services
+douyin-pay,Douyin Pay,,douyin,,,CN,Financials
+nestle,Nestlé,Nestle,,NESN.SW,,CH,Consumer Staples
+bpost,bpost,,,BPOST.BR,,BE,Industrials
+`
+
+func testReg(t *testing.T) *Registry {
+	t.Helper()
+	reg, err := ParseRegistry("test.csv", strings.NewReader(testRegistry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+func find(t *testing.T, reg *Registry, text string) []string {
+	t.Helper()
+	var tok tokenize.Result
+	tokenize.New([]string{"o.a"}).Tokenize(text, &tok)
+	var out []string
+	for _, m := range reg.Find(text, &tok) {
+		out = append(out, reg.Company(m.Company).ID+"→"+reg.Company(m.Root).ID+":"+m.Surface)
+	}
+	return out
+}
+
+func TestFind(t *testing.T) {
+	reg := testReg(t)
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"acronym", "ING boekt winst.", []string{"ing→ing:ING"}},
+		{"acronym case", "Een stijgende rating en ing. Ir. Jansen.", nil},
+		{"suffix -ing is no mention", "De regering en de financiering.", nil},
+		{"possessive", "ASML's omzet steeg.", []string{"asml→asml:ASML"}},
+		{"hyphen genitive", "ING-topman en Ahold-dochter", []string{"ing→ing:ING", "ahold-delhaize→ahold-delhaize:Ahold"}},
+		{"ordinary word", "een shell script", nil},
+		{"capitalised name", "Shell verhoogt het dividend.", []string{"shell→shell:Shell"}},
+		{"longest alias", "Douyin Pay groeit, net als Douyin.", []string{"douyin-pay→bytedance:Douyin Pay", "douyin→bytedance:Douyin"}},
+		{"brand rolls up", "TikTok en ByteDance", []string{"tiktok→bytedance:TikTok", "bytedance→bytedance:ByteDance"}},
+		{"dotted name", "Takeaway.com en Just Eat Takeaway.com", []string{"just-eat-takeaway→just-eat-takeaway:Takeaway.com", "just-eat-takeaway→just-eat-takeaway:Just Eat Takeaway.com"}},
+		{"accents folded", "Nestle en Nestlé", []string{"nestle→nestle:Nestle", "nestle→nestle:Nestlé"}},
+		{"lower-case brand", "bpost schrapt banen", []string{"bpost→bpost:bpost"}},
+		{"part of word", "KBCX en ASMLabs", nil},
+		{"all-caps headline", "KBC EN PHILIPS ONDER VUUR", []string{"kbc→kbc:KBC", "philips→philips:PHILIPS"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := find(t, reg, tt.text)
+			if strings.Join(got, ", ") != strings.Join(tt.want, ", ") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRegistryErrors(t *testing.T) {
+	const h = "id,name,aliases,parent_id,ticker,isin,country,sector\n"
+	tests := []struct {
+		name, data, want string
+	}{
+		{"header", "id,name\n", "test.csv:1: header"},
+		{"fields", h + "a,A,,\n", "test.csv:2:"},
+		{"bad id", h + "A B,A,,,,,,\n", `test.csv:2: id "A B"`},
+		{"duplicate id", h + "a,A,,,,,,\na,B,,,,,,\n", `test.csv:3: duplicate id "a" (first on line 2)`},
+		{"no name", h + "a,,,,,,,\n", `test.csv:2: company "a" has no name`},
+		{"dangling parent", h + "a,A,,zz,,,,\n", `test.csv:2: parent_id "zz"`},
+		{"cycle", h + "a,A,,b,,,,\nb,B,,a,,,,\n", "cycle"},
+		{"alias clash", h + "a,Alpha,Omega,,,,,\nb,Omega,,,,,,\n", `test.csv:3: alias "Omega" of "b" is also an alias of "a"`},
+		{"invalid utf8", h + "a,A\xff,,,,,,\n", "not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseRegistry("test.csv", strings.NewReader(tt.data))
+			var re *RegistryError
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.As(err, &re) {
+				t.Errorf("got error %v, want a *RegistryError containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseRegistry: arbitrary CSV never panics; errors are typed.
+func FuzzParseRegistry(f *testing.F) {
+	f.Add(testRegistry)
+	f.Add("id,name,aliases,parent_id,ticker,isin,country,sector\na,A,\"x|y\",,,,,\n")
+	f.Add("id,name,aliases,parent_id,ticker,isin,country,sector\na,A,,a,,,,\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		reg, err := ParseRegistry("fuzz.csv", strings.NewReader(data))
+		if err != nil {
+			var re *RegistryError
+			if !errors.As(err, &re) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		var tok tokenize.Result
+		text := "ING en ASML's TikTok-deal"
+		tokenize.New(nil).Tokenize(text, &tok)
+		for _, m := range reg.Find(text, &tok) {
+			if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+				t.Fatalf("bad mention span %+v", m)
+			}
+		}
+	})
+}

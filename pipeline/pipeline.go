@@ -1,0 +1,521 @@
+// Package pipeline runs marktstem end to end:
+//
+//	source → tokenize → score → attribute → aggregate → sink
+//
+// Articles are read in a deterministic order, scored by a bounded pool of
+// workers, and written back in input order, so the output files are
+// byte-identical whatever the number of workers. Every article read is
+// either scored or rejected with a reason; rejects are logged, counted and
+// written to rejects.jsonl. Every output file appears atomically.
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/metrics"
+	"github.com/marktstem/marktstem/pipeline/aggregate"
+	"github.com/marktstem/marktstem/pipeline/arrowout"
+	"github.com/marktstem/marktstem/pipeline/entities"
+	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/scoring"
+)
+
+// RejectsFile is the name of the rejects log in the output directory.
+const RejectsFile = "rejects.jsonl"
+
+// Config configures a run.
+type Config struct {
+	Inputs       []string  // files, directories or "-"; empty means Default
+	Stdin        io.Reader // read for "-"
+	Default      fs.FS     // corpus used when Inputs is empty
+	DefaultRoot  string    // directory inside Default
+	DefaultLabel string    // how Default's files are named in outputs
+	OutDir       string
+	Workers      int // 0 means GOMAXPROCS
+	Lexicons     *lexicons.Set
+	Registry     *entities.Registry
+	Metrics      *metrics.Metrics // optional
+	Logger       *slog.Logger     // optional
+	Alloc        memory.Allocator // optional; Go allocator by default
+	RunTime      time.Time        // recorded in the output metadata
+	Version      string
+	MaxBytes     int // per article; 0 means the reader's default
+}
+
+// Summary reports a finished run.
+type Summary struct {
+	Read, Scored, Rejected int
+	RejectsByReason        map[string]int
+	SkippedFiles           int
+	Bytes, Tokens          int64
+	Mentions               int
+	Companies              []CompanyTotal // every company mentioned, by descending risk
+	Days                   int            // company-day rows
+	Outputs                []string
+	Duration               time.Duration
+}
+
+// CompanyTotal summarises one company over the run.
+type CompanyTotal struct {
+	ID, Name      string
+	Articles      int
+	Mentions      int
+	SentimentMean float64
+	RiskMean      float64
+	RiskMax       float64
+}
+
+// ErrNoLexicons and ErrNoRegistry report incomplete configuration.
+var (
+	ErrNoLexicons = errors.New("pipeline: no lexicons configured")
+	ErrNoRegistry = errors.New("pipeline: no company registry configured")
+)
+
+// item travels from the reader through the workers to the writer.
+type item struct {
+	seq     int
+	art     *ingest.Article
+	rej     *ingest.Reject
+	bytes   int64
+	out     *scored
+	elapsed [3]time.Duration // tokenize, score, attribute
+}
+
+type scored struct {
+	article  arrowout.Article
+	mentions []arrowout.Mention
+	obs      []aggregate.Obs
+	tokens   int
+	hits     map[string]int
+	noHit    bool
+}
+
+// Run executes the pipeline.
+func Run(ctx context.Context, cfg Config) (*Summary, error) {
+	begin := time.Now()
+	if cfg.Lexicons == nil {
+		return nil, ErrNoLexicons
+	}
+	if cfg.Registry == nil {
+		return nil, ErrNoRegistry
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Alloc == nil {
+		cfg.Alloc = memory.NewGoAllocator()
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output dir: %w", err)
+	}
+	meta := arrowout.Metadata{Version: cfg.Version, RunTime: cfg.RunTime.UTC(), Inputs: cfg.Inputs}
+	if len(cfg.Inputs) == 0 {
+		meta.Inputs = []string{cfg.DefaultLabel + "/" + cfg.DefaultRoot + " (embedded)"}
+	}
+	for _, f := range cfg.Lexicons.Files {
+		meta.Lexicons = append(meta.Lexicons, arrowout.Lexicon{Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
+	}
+	sink, err := newSink(cfg.OutDir, cfg.Alloc, meta)
+	if err != nil {
+		return nil, err
+	}
+	defer sink.abort()
+
+	an := NewAnalyzer(cfg.Lexicons, cfg.Registry)
+	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: cfg.MaxBytes, Logger: cfg.Logger})
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan *item, workers*4)
+	results := make(chan *item, workers*4)
+	readDone := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		seq := 0
+		emit := func(rec ingest.Record) error {
+			it := &item{seq: seq, art: rec.Article, rej: rec.Reject, bytes: rec.Bytes}
+			seq++
+			select {
+			case jobs <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if len(cfg.Inputs) == 0 {
+			readDone <- reader.WalkFS(ctx, cfg.Default, cfg.DefaultRoot, cfg.DefaultLabel, emit)
+		} else {
+			readDone <- reader.Walk(ctx, cfg.Inputs, cfg.Stdin, emit)
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf tokenize.Result
+			for it := range jobs {
+				if it.art != nil {
+					it.out = process(it, an, &buf)
+				}
+				select {
+				case results <- it:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	sum := &Summary{RejectsByReason: map[string]int{}}
+	panel := aggregate.New()
+	totals := map[string]*companyAcc{}
+	pending := map[int]*item{}
+	next := 0
+	var writeErr error
+	m := cfg.Metrics
+	for it := range results {
+		if writeErr != nil {
+			continue // drain
+		}
+		pending[it.seq] = it
+		for {
+			cur, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := sink.add(cur, sum, panel, totals, m, cfg.Logger); err != nil {
+				writeErr = err
+				cancel()
+				break
+			}
+		}
+	}
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	if readErr := <-readDone; readErr != nil {
+		return nil, fmt.Errorf("read inputs: %w", readErr)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sum.SkippedFiles = reader.Skipped()
+	writeStart := time.Now()
+	days := panel.Days()
+	for _, d := range days {
+		if err := sink.days.Write(arrowout.CompanyDay{
+			CompanyID: d.CompanyID, CompanyName: d.CompanyName, Date: d.Date,
+			NArticles: int32(d.Articles), NMentions: int32(d.Mentions),
+			SentimentMean: d.SentimentMean, SentimentWeighted: d.SentimentWeighted,
+			RegulatoryRiskMean: d.RiskMean, RegulatoryRiskMax: d.RiskMax,
+		}); err != nil {
+			return nil, fmt.Errorf("write company_daily: %w", err)
+		}
+	}
+	outputs, err := sink.commit()
+	if err != nil {
+		return nil, err
+	}
+	sum.Days = len(days)
+	sum.Outputs = outputs
+	sum.Companies = rank(totals)
+	sum.Duration = time.Since(begin)
+	if m != nil {
+		m.StageDuration.WithLabelValues("write").Observe(time.Since(writeStart).Seconds())
+		m.FilesSkipped.Add(float64(sum.SkippedFiles))
+		m.RunDuration.Set(sum.Duration.Seconds())
+		m.LastRunArticles.Set(float64(sum.Read))
+		m.LastSuccess.SetToCurrentTime()
+	}
+	return sum, nil
+}
+
+// Analyzer runs the per-article stages: tokenize, score, find and
+// attribute companies. It is safe for concurrent use.
+type Analyzer struct {
+	tk  *tokenize.Tokenizer
+	sc  *scoring.Scorer
+	reg *entities.Registry
+}
+
+// NewAnalyzer builds the per-article stages from lexicons and a registry.
+func NewAnalyzer(set *lexicons.Set, reg *entities.Registry) *Analyzer {
+	return &Analyzer{tk: tokenize.New(set.Abbreviations), sc: scoring.New(set), reg: reg}
+}
+
+// Registry returns the company registry the analyzer matches against.
+func (an *Analyzer) Registry() *entities.Registry { return an.reg }
+
+// Analysis is everything known about one article after scoring.
+type Analysis struct {
+	Text      string
+	TitleLen  int
+	Tokens    *tokenize.Result
+	Score     scoring.Result
+	Mentions  []entities.Mention
+	Companies []entities.CompanyScore
+	Elapsed   [3]time.Duration // tokenize, score, attribute
+}
+
+// Analyze scores one article. buf is reused for the tokens and must not be
+// shared between goroutines.
+func (an *Analyzer) Analyze(a *ingest.Article, buf *tokenize.Result) Analysis {
+	text := a.Text()
+	titleLen := len(a.Title)
+	t0 := time.Now()
+	an.tk.Tokenize(text, buf)
+	t1 := time.Now()
+	res := an.sc.Score(text, buf, titleLen)
+	t2 := time.Now()
+	mentions := an.reg.Find(text, buf)
+	companies := an.reg.Attribute(an.sc, &res, buf, mentions, titleLen)
+	t3 := time.Now()
+	return Analysis{
+		Text: text, TitleLen: titleLen, Tokens: buf, Score: res, Mentions: mentions, Companies: companies,
+		Elapsed: [3]time.Duration{t1.Sub(t0), t2.Sub(t1), t3.Sub(t2)},
+	}
+}
+
+// process turns one analysed article into output rows.
+func process(it *item, an *Analyzer, buf *tokenize.Result) *scored {
+	a := it.art
+	x := an.Analyze(a, buf)
+	it.elapsed = x.Elapsed
+	res := x.Score
+	date := a.Date()
+	out := &scored{tokens: len(buf.Tokens), hits: map[string]int{}, noHit: res.NoHit}
+	for _, h := range res.Hits {
+		out.hits[h.Lexicon]++
+	}
+	out.article = arrowout.Article{
+		ArticleID: a.ID, Published: date, PublishedPrecision: string(a.Precision),
+		Source: a.Source, URL: a.URL, Title: a.Title, File: a.Origin.File,
+		NTokens: int32(len(buf.Tokens)), NSentences: int32(len(buf.Sentences)), NCompanies: int32(len(x.Companies)),
+		Sentiment: res.Sentiment, SentimentLabel: res.Label, SentimentHits: int32(res.SentimentHits),
+		RegulatoryRisk: res.Risk, RegulatoryRiskFlag: res.Flag, RiskHits: int32(res.RiskHits),
+		TopTerms: scoring.TopTerms(res.Hits, 8),
+	}
+	for _, cs := range x.Companies {
+		c := an.reg.Company(cs.Root)
+		out.mentions = append(out.mentions, arrowout.Mention{
+			ArticleID: a.ID, Published: date, CompanyID: c.ID, CompanyName: c.Name,
+			NMentions: int32(cs.Mentions), Matched: cs.Matched, FirstOffset: int32(cs.FirstOffset),
+			Relevance: cs.Relevance, Sentiment: cs.Sentiment, RegulatoryRisk: cs.Risk,
+		})
+		out.obs = append(out.obs, aggregate.Obs{
+			CompanyID: c.ID, CompanyName: c.Name, Date: date, ArticleID: a.ID,
+			Mentions: cs.Mentions, Relevance: cs.Relevance, Sentiment: cs.Sentiment, Risk: cs.Risk,
+		})
+	}
+	return out
+}
+
+type companyAcc struct {
+	name               string
+	articles, mentions int
+	sent, risk, max    float64
+}
+
+// rank orders companies by mean regulatory risk, then maximum, then id.
+func rank(totals map[string]*companyAcc) []CompanyTotal {
+	out := make([]CompanyTotal, 0, len(totals))
+	for id, a := range totals {
+		out = append(out, CompanyTotal{
+			ID: id, Name: a.name, Articles: a.articles, Mentions: a.mentions,
+			SentimentMean: a.sent / float64(a.articles), RiskMean: a.risk / float64(a.articles), RiskMax: a.max,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].RiskMean != out[j].RiskMean {
+			return out[i].RiskMean > out[j].RiskMean
+		}
+		if out[i].RiskMax != out[j].RiskMax {
+			return out[i].RiskMax > out[j].RiskMax
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// sink owns the output files of a run until they are committed.
+type sink struct {
+	dir      string
+	articles *arrowout.Writer[arrowout.Article]
+	mentions *arrowout.Writer[arrowout.Mention]
+	days     *arrowout.Writer[arrowout.CompanyDay]
+	rejects  *os.File
+	rejectsW *bufio.Writer
+	rejEnc   *json.Encoder
+	done     bool
+}
+
+func newSink(dir string, mem memory.Allocator, meta arrowout.Metadata) (*sink, error) {
+	s := &sink{dir: dir}
+	var err error
+	if s.articles, err = arrowout.NewArticleWriter(filepath.Join(dir, "articles.arrow"), mem, meta); err != nil {
+		return nil, err
+	}
+	if s.mentions, err = arrowout.NewMentionWriter(filepath.Join(dir, "mentions.arrow"), mem, meta); err != nil {
+		s.abort()
+		return nil, err
+	}
+	if s.days, err = arrowout.NewCompanyDayWriter(filepath.Join(dir, "company_daily.arrow"), mem, meta); err != nil {
+		s.abort()
+		return nil, err
+	}
+	if s.rejects, err = os.CreateTemp(dir, "."+RejectsFile+".tmp-*"); err != nil {
+		s.abort()
+		return nil, fmt.Errorf("create rejects file: %w", err)
+	}
+	s.rejectsW = bufio.NewWriter(s.rejects)
+	s.rejEnc = json.NewEncoder(s.rejectsW)
+	s.rejEnc.SetEscapeHTML(false)
+	return s, nil
+}
+
+// rejectRecord is one line of rejects.jsonl.
+type rejectRecord struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Offset int64  `json:"offset"`
+	ID     string `json:"id,omitempty"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail"`
+}
+
+func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[string]*companyAcc, m *metrics.Metrics, log *slog.Logger) error {
+	sum.Read++
+	sum.Bytes += it.bytes
+	if m != nil {
+		m.ArticlesRead.Inc()
+		m.InputBytes.Add(float64(it.bytes))
+	}
+	if r := it.rej; r != nil {
+		sum.Rejected++
+		sum.RejectsByReason[string(r.Reason)]++
+		log.Warn("article rejected", "file", r.Origin.File, "line", r.Origin.Line, "reason", string(r.Reason), "detail", r.Detail)
+		if m != nil {
+			m.ArticlesRejected.WithLabelValues(string(r.Reason)).Inc()
+		}
+		if err := s.rejEnc.Encode(rejectRecord{File: r.Origin.File, Line: r.Origin.Line, Offset: r.Origin.Offset, ID: r.ID, Reason: string(r.Reason), Detail: r.Detail}); err != nil {
+			return fmt.Errorf("write rejects: %w", err)
+		}
+		return nil
+	}
+	out := it.out
+	if err := s.articles.Write(out.article); err != nil {
+		return fmt.Errorf("write articles: %w", err)
+	}
+	for _, mrow := range out.mentions {
+		if err := s.mentions.Write(mrow); err != nil {
+			return fmt.Errorf("write mentions: %w", err)
+		}
+	}
+	for _, o := range out.obs {
+		panel.Add(o)
+		acc := totals[o.CompanyID]
+		if acc == nil {
+			acc = &companyAcc{name: o.CompanyName}
+			totals[o.CompanyID] = acc
+		}
+		acc.articles++
+		acc.mentions += o.Mentions
+		acc.sent += o.Sentiment
+		acc.risk += o.Risk
+		acc.max = max(acc.max, o.Risk)
+		sum.Mentions += o.Mentions
+	}
+	sum.Scored++
+	sum.Tokens += int64(out.tokens)
+	if m != nil {
+		m.ArticlesScored.Inc()
+		m.Tokens.Add(float64(out.tokens))
+		m.Mentions.Add(float64(len(out.mentions)))
+		for lex, n := range out.hits {
+			m.LexiconHits.WithLabelValues(lex).Add(float64(n))
+		}
+		if out.noHit {
+			m.NoHitArticles.Inc()
+		}
+		m.Sentiment.Observe(out.article.Sentiment)
+		m.RegulatoryRisk.Observe(out.article.RegulatoryRisk)
+		for i, stage := range []string{"tokenize", "score", "attribute"} {
+			m.StageDuration.WithLabelValues(stage).Observe(it.elapsed[i].Seconds())
+		}
+	}
+	return nil
+}
+
+// commit closes every output; each appears atomically under its final name.
+func (s *sink) commit() ([]string, error) {
+	var out []string
+	for _, w := range []interface {
+		Close() error
+	}{s.articles, s.mentions, s.days} {
+		if err := w.Close(); err != nil {
+			return nil, fmt.Errorf("close output: %w", err)
+		}
+	}
+	out = append(out, filepath.Join(s.dir, "articles.arrow"), filepath.Join(s.dir, "mentions.arrow"), filepath.Join(s.dir, "company_daily.arrow"))
+	if err := s.rejectsW.Flush(); err != nil {
+		return nil, fmt.Errorf("write rejects: %w", err)
+	}
+	if err := s.rejects.Sync(); err != nil {
+		return nil, fmt.Errorf("sync rejects: %w", err)
+	}
+	if err := s.rejects.Close(); err != nil {
+		return nil, fmt.Errorf("close rejects: %w", err)
+	}
+	final := filepath.Join(s.dir, RejectsFile)
+	if err := os.Rename(s.rejects.Name(), final); err != nil {
+		return nil, fmt.Errorf("publish rejects: %w", err)
+	}
+	s.done = true
+	return append(out, final), nil
+}
+
+// abort removes every temporary file of an unfinished run; the previous
+// outputs, if any, stay in place.
+func (s *sink) abort() {
+	if s.done {
+		return
+	}
+	if s.articles != nil {
+		s.articles.Abort()
+	}
+	if s.mentions != nil {
+		s.mentions.Abort()
+	}
+	if s.days != nil {
+		s.days.Abort()
+	}
+	if s.rejects != nil {
+		s.rejects.Close()
+		os.Remove(s.rejects.Name())
+	}
+}

@@ -1,0 +1,199 @@
+package scoring
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/dutch"
+
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+)
+
+// Via says how a token matched a lexicon entry.
+type Via uint8
+
+// Lookup routes, from most to least certain.
+const (
+	Exact    Via = iota + 1 // the normalised form
+	Folded                  // accents folded (financiele → financiële)
+	Stem                    // Snowball Dutch stem (verliezen → verlies)
+	Compound                // the head of a closed compound (kwartaalwinst → winst)
+)
+
+var viaNames = [...]string{"", "exact", "folded", "stem", "compound"}
+
+// String names the route.
+func (v Via) String() string {
+	if int(v) < len(viaNames) {
+		return viaNames[v]
+	}
+	return "unknown"
+}
+
+// index finds lexicon entries at token positions. Entries are referred to by
+// their position in the slice the index was built from.
+type index struct {
+	single  map[string]int32   // one-word entries by normalised form
+	phrases map[string][]int32 // multi-word entries by first word, longest first
+	words   [][]string         // the words of each entry
+	folded  map[string]int32
+	stems   map[string]int32
+	heads   map[string]int32 // entries allowed as compound heads
+	fuzzy   bool             // use the folded, stem and compound routes
+}
+
+// minHead and minModifier bound compound splitting: precision matters more
+// than recall (beursgang must not become beurs + gang).
+const (
+	minHead     = 4
+	minModifier = 3
+)
+
+// newIndex builds an index over terms. canHead says whether entry i may
+// serve as the head of an unknown compound.
+func newIndex(terms []string, fuzzy bool, canHead func(i int) bool) *index {
+	ix := &index{
+		single: map[string]int32{}, phrases: map[string][]int32{},
+		folded: map[string]int32{}, stems: map[string]int32{}, heads: map[string]int32{},
+		words: make([][]string, len(terms)), fuzzy: fuzzy,
+	}
+	for i, t := range terms {
+		words := strings.Fields(tokenize.Normalize(t))
+		ix.words[i] = words
+		if len(words) == 0 {
+			continue
+		}
+		if len(words) > 1 {
+			ix.phrases[words[0]] = append(ix.phrases[words[0]], int32(i))
+			continue
+		}
+		w := words[0]
+		ix.single[w] = int32(i) // later entries override earlier ones
+		if !fuzzy {
+			continue
+		}
+		ix.folded[tokenize.Fold(w)] = int32(i)
+		if canHead == nil || canHead(i) {
+			if utf8.RuneCountInString(w) >= minHead {
+				ix.heads[w] = int32(i)
+			}
+		}
+	}
+	if fuzzy {
+		// Stems: an exact entry wins over a stem collision; among colliding
+		// entries the shortest term (the base form) wins.
+		keys := make([]string, 0, len(ix.single))
+		for w := range ix.single {
+			keys = append(keys, w)
+		}
+		sort.Slice(keys, func(a, b int) bool {
+			if len(keys[a]) != len(keys[b]) {
+				return len(keys[a]) < len(keys[b])
+			}
+			return keys[a] < keys[b]
+		})
+		for _, w := range keys {
+			st := stem(w)
+			if _, ok := ix.stems[st]; !ok {
+				ix.stems[st] = ix.single[w]
+			}
+		}
+	}
+	for k, list := range ix.phrases {
+		sort.SliceStable(list, func(a, b int) bool { return len(ix.words[list[a]]) > len(ix.words[list[b]]) })
+		ix.phrases[k] = list
+	}
+	return ix
+}
+
+// lookup finds the entry that starts at token i of sentence tokens toks
+// (limited to end). It returns the entry, the number of tokens it covers
+// and the route, or -1 when nothing matches.
+func (ix *index) lookup(toks []tokenize.Token, i, end int) (entry int, n int, via Via) {
+	w := toks[i].Norm
+	for _, e := range ix.phrases[w] {
+		words := ix.words[e]
+		if i+len(words) > end {
+			continue
+		}
+		ok := true
+		for k := 1; k < len(words); k++ {
+			if toks[i+k].Norm != words[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return int(e), len(words), Exact
+		}
+	}
+	if e, ok := ix.single[w]; ok {
+		return int(e), 1, Exact
+	}
+	if !ix.fuzzy || toks[i].Kind != tokenize.Word {
+		return -1, 0, 0
+	}
+	if !isASCII(w) {
+		if e, ok := ix.folded[tokenize.Fold(w)]; ok {
+			return int(e), 1, Folded
+		}
+	}
+	if len(w) < 4 {
+		return -1, 0, 0
+	}
+	if e, ok := ix.stems[stem(w)]; ok {
+		return int(e), 1, Stem
+	}
+	if e, ok := ix.head(w); ok {
+		return e, 1, Compound
+	}
+	return -1, 0, 0
+}
+
+// head finds the longest known head of a closed compound: the rightmost
+// part that is itself an entry, leaving a modifier of at least minModifier
+// runes. Dutch compounds are head-final, so the head carries the meaning.
+func (ix *index) head(w string) (int, bool) {
+	runesSeen := 0
+	for k, r := range w {
+		if runesSeen >= minModifier {
+			rest := w[k:]
+			if utf8.RuneCountInString(rest) < minHead {
+				break
+			}
+			if e, ok := ix.heads[rest]; ok {
+				return int(e), true
+			}
+			// Plural or inflected head: gameverslavingen → verslaving.
+			if len(rest) > 5 {
+				if e, ok := ix.stems[stem(rest)]; ok {
+					if _, head := ix.heads[strings.Join(ix.words[e], " ")]; head {
+						return int(e), true
+					}
+				}
+			}
+		}
+		if r == '-' {
+			break // hyphenated words are looked up whole, not split
+		}
+		runesSeen++
+	}
+	return -1, false
+}
+
+func stem(w string) string {
+	env := snowballstem.NewEnv(w)
+	dutch.Stem(env)
+	return env.Current()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

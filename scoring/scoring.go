@@ -1,0 +1,534 @@
+// Package scoring scores Dutch news text for sentiment and regulatory risk.
+//
+// Scores are sums of explainable lexicon hits. Each Hit names the words it
+// came from (byte offsets), the lexicon entry, how the entry was found
+// (exact, folded, stem, compound head) and the valence shifters that changed
+// its weight. The article and company scores are fixed functions of the hits:
+//
+//	sentiment = x / sqrt(x² + 1),  x = Σ wᵢ / sqrt(max(1, Σ fᵢ))
+//	risk      = 1 − exp(−max(0, A − ½R) / 1.5)
+//
+// where wᵢ are the shifted sentiment weights with attribution factors fᵢ
+// (1 for article scores), A is the sum of adverse regulatory weights and R
+// the sum of relief weights.
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+)
+
+// Thresholds for labels and flags.
+const (
+	// LabelThreshold separates positive and negative from neutral.
+	LabelThreshold = 0.1
+	// FlagThreshold is the regulatory risk at which an article is flagged.
+	FlagThreshold = 0.5
+	// riskScale sets how fast adverse weight saturates the risk score.
+	riskScale = 1.5
+	// reliefShare is how much relief offsets adverse weight.
+	reliefShare = 0.5
+	// directionWeight is the base weight of a direction pair (winst stijgt).
+	directionWeight = 0.5
+	// questionFactor damps sentences that ask rather than state.
+	questionFactor = 0.5
+	// titleFactor weighs headline hits up: headlines state the news.
+	titleFactor = 1.5
+	// actorBoost scales adverse weight when a regulator acts in the sentence.
+	actorBoost = 0.5
+)
+
+// Kind tells sentiment hits from regulatory ones.
+type Kind uint8
+
+// Hit kinds.
+const (
+	Sentiment  Kind = iota + 1 // a sentiment lexicon entry
+	Direction                  // a quantity and its movement (winst stijgt)
+	Regulatory                 // a regulatory-risk entry
+)
+
+// Hit is one lexicon match and its contribution.
+type Hit struct {
+	Kind     Kind
+	First    int    // index of the first token
+	N        int    // number of tokens
+	Start    int    // byte offset of the first token
+	End      int    // byte offset after the last token
+	Sentence int    // sentence index
+	Clause   int    // clause index within the article
+	Term     string // the lexicon entry (for direction: "object verb")
+	Lexicon  string // lexicon name
+	Category string // regulatory category
+	Via      Via
+	Base     float64  // the entry's weight
+	Weight   float64  // after shifters and context
+	Shifts   []string // what changed the weight, e.g. "niet×-0.8"
+}
+
+// Result is the score of one article with everything needed to explain it.
+type Result struct {
+	Sentiment     float64
+	Label         string // positive, neutral, negative
+	Risk          float64
+	Flag          bool
+	Categories    []float64 // per lexicons.Categories(), 0..1
+	SentimentHits int
+	RiskHits      int
+	Hits          []Hit
+	ClauseOf      []int // clause index of each token
+	Actors        []ActorHit
+	Sentences     int
+	Tokens        int
+	NoHit         bool // no lexicon matched at all
+}
+
+// ActorHit is a regulator, court or government named in a sentence.
+type ActorHit struct {
+	Term     string
+	Sentence int
+	Start    int
+	End      int
+	Weight   float64
+}
+
+// Scorer scores tokenised text. It is safe for concurrent use.
+type Scorer struct {
+	sentiment  []lexicons.Term
+	sentIx     *index
+	regulatory []lexicons.Term
+	regIx      *index
+	objects    []lexicons.Direction
+	objIx      *index
+	verbs      []lexicons.Direction
+	verbIx     *index
+	shifters   []lexicons.Shifter
+	shiftIx    *index
+	actors     []lexicons.Actor
+	actorIx    *index
+	catIndex   map[string]int
+	categories []string
+}
+
+// New builds a Scorer from a lexicon set.
+func New(set *lexicons.Set) *Scorer {
+	s := &Scorer{sentiment: set.Sentiment, regulatory: set.Regulatory, shifters: set.Shifters, actors: set.Actors}
+	terms := func(n int, f func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	s.sentIx = newIndex(terms(len(s.sentiment), func(i int) string { return s.sentiment[i].Term }), true, func(i int) bool {
+		p := s.sentiment[i].POS
+		return p == "" || p == "NN" || p == "JJ"
+	})
+	s.regIx = newIndex(terms(len(s.regulatory), func(i int) string { return s.regulatory[i].Term }), true, nil)
+	for _, d := range set.Direction {
+		if d.Kind == lexicons.Object {
+			s.objects = append(s.objects, d)
+		} else {
+			s.verbs = append(s.verbs, d)
+		}
+	}
+	s.objIx = newIndex(terms(len(s.objects), func(i int) string { return s.objects[i].Term }), true, nil)
+	s.verbIx = newIndex(terms(len(s.verbs), func(i int) string { return s.verbs[i].Term }), false, nil)
+	s.shiftIx = newIndex(terms(len(s.shifters), func(i int) string { return s.shifters[i].Term }), false, nil)
+	s.actorIx = newIndex(terms(len(s.actors), func(i int) string { return s.actors[i].Term }), false, nil)
+	s.categories = lexicons.Categories()
+	s.catIndex = map[string]int{}
+	for i, c := range s.categories {
+		s.catIndex[c] = i
+	}
+	return s
+}
+
+// Categories returns the regulatory categories in the order of Result.Categories.
+func (s *Scorer) Categories() []string { return s.categories }
+
+// endsClause reports punctuation that ends a clause within a sentence.
+func endsClause(t tokenize.Token) bool {
+	if t.Kind != tokenize.Punct {
+		return false
+	}
+	switch t.Norm {
+	case ",", ";", ":", "–", "—", "(", ")":
+		return true
+	}
+	return false
+}
+
+// startsClause reports conjunctions that open a new clause: news sentences
+// join contrasting facts with them (ASML wint, terwijl Philips verliest).
+func startsClause(t tokenize.Token) bool {
+	switch t.Norm {
+	case "terwijl", "maar", "echter", "hoewel", "ofschoon", "doch", "want", "zodat", "omdat", "nadat", "ondanks", "desondanks":
+		return true
+	}
+	return false
+}
+
+// shift is a shifter found at a token.
+type shift struct {
+	at     int // token index
+	n      int
+	kind   lexicons.ShifterKind
+	factor float64
+	term   string
+}
+
+// Score scores one tokenised text. titleLen is the byte length of the
+// headline at the start of text (0 when there is none).
+func (s *Scorer) Score(text string, tok *tokenize.Result, titleLen int) Result {
+	toks := tok.Tokens
+	res := Result{
+		Categories: make([]float64, len(s.categories)), ClauseOf: make([]int, len(toks)),
+		Sentences: len(tok.Sentences), Tokens: len(toks),
+	}
+	clause := 0
+	var shifts []shift
+	for _, sent := range tok.Sentences {
+		first, last := sent.First, sent.Last
+		fresh := true // at the start of a clause
+		for i := first; i < last; i++ {
+			if !fresh && startsClause(toks[i]) {
+				clause++
+			}
+			res.ClauseOf[i] = clause
+			fresh = false
+			if endsClause(toks[i]) && i+1 < last {
+				clause++
+				fresh = true
+			}
+		}
+		clause++
+		shifts = shifts[:0]
+		for i := first; i < last; {
+			if e, n, _ := s.shiftIx.lookup(toks, i, last); e >= 0 {
+				sh := s.shifters[e]
+				shifts = append(shifts, shift{at: i, n: n, kind: sh.Kind, factor: sh.Factor, term: sh.Term})
+				i += n
+				continue
+			}
+			i++
+		}
+		question := last > first && toks[last-1].Norm == "?"
+		inTitle := titleLen > 0 && sent.Start < titleLen
+		used := map[int]bool{} // tokens consumed by direction pairs
+		start := len(res.Hits)
+		s.directionHits(toks, first, last, &res, used)
+		s.lexiconHits(toks, first, last, &res, used)
+		// Actors in this sentence amplify adverse regulatory weight.
+		boost := 0.0
+		for i := first; i < last; {
+			e, n, _ := s.actorIx.lookup(toks, i, last)
+			if e < 0 {
+				i++
+				continue
+			}
+			a := s.actors[e]
+			if !a.CaseSensitive || toks[i].Upper {
+				res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: toks[i].Sentence, Start: toks[i].Start, End: toks[i+n-1].End, Weight: a.Weight})
+				boost = math.Max(boost, a.Weight)
+			}
+			i += n
+		}
+		for h := start; h < len(res.Hits); h++ {
+			hit := &res.Hits[h]
+			hit.Clause = res.ClauseOf[hit.First]
+			hit.Weight = hit.Base
+			s.applyShifts(hit, shifts, res.ClauseOf)
+			if question {
+				hit.Weight *= questionFactor
+				hit.Shifts = append(hit.Shifts, "?×"+fmtFactor(questionFactor))
+			}
+			if inTitle {
+				hit.Weight *= titleFactor
+				hit.Shifts = append(hit.Shifts, "title×"+fmtFactor(titleFactor))
+			}
+			if hit.Kind == Regulatory && hit.Weight > 0 && boost > 0 {
+				f := 1 + actorBoost*boost
+				hit.Weight *= f
+				hit.Shifts = append(hit.Shifts, "actor×"+fmtFactor(f))
+			}
+		}
+	}
+	weights := make([]float64, len(res.Hits))
+	for i := range weights {
+		weights[i] = 1
+	}
+	res.Sentiment, res.Risk = s.Summarize(res.Hits, weights, res.Categories)
+	res.Label = Label(res.Sentiment)
+	res.Flag = res.Risk >= FlagThreshold
+	for _, h := range res.Hits {
+		if h.Kind == Regulatory {
+			res.RiskHits++
+		} else {
+			res.SentimentHits++
+		}
+	}
+	res.NoHit = len(res.Hits) == 0
+	return res
+}
+
+// directionHits pairs movement verbs with the nearest quantity in the same
+// clause: winst stijgt is good news, schuld stijgt bad news.
+func (s *Scorer) directionHits(toks []tokenize.Token, first, last int, res *Result, used map[int]bool) {
+	type found struct {
+		at, n int
+		e     int
+		via   Via
+	}
+	var verbs, objs []found
+	for i := first; i < last; {
+		if e, n, v := s.verbIx.lookup(toks, i, last); e >= 0 {
+			verbs = append(verbs, found{i, n, e, v})
+			i += n
+			continue
+		}
+		if e, n, v := s.objIx.lookup(toks, i, last); e >= 0 {
+			objs = append(objs, found{i, n, e, v})
+			i += n
+			continue
+		}
+		i++
+	}
+	const window = 5
+	for _, v := range verbs {
+		best, bestDist := -1, window+1
+		for k, o := range objs {
+			if used[o.at] || res.ClauseOf[o.at] != res.ClauseOf[v.at] {
+				continue
+			}
+			d := v.at - (o.at + o.n - 1)
+			if o.at > v.at {
+				d = o.at - (v.at + v.n - 1)
+			}
+			if d < bestDist {
+				best, bestDist = k, d
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		o := objs[best]
+		obj, verb := s.objects[o.e], s.verbs[v.e]
+		lo, hi := min(o.at, v.at), max(o.at+o.n, v.at+v.n)
+		for i := o.at; i < o.at+o.n; i++ {
+			used[i] = true
+		}
+		for i := v.at; i < v.at+v.n; i++ {
+			used[i] = true
+		}
+		res.Hits = append(res.Hits, Hit{
+			Kind: Direction, First: lo, N: hi - lo, Start: toks[lo].Start, End: toks[hi-1].End,
+			Sentence: toks[lo].Sentence, Term: obj.Term + " " + verb.Term, Lexicon: "direction", Via: o.via,
+			Base: directionWeight * obj.Polarity * verb.Polarity,
+		})
+	}
+}
+
+// lexiconHits finds sentiment and regulatory entries, skipping tokens that a
+// direction pair already explained.
+func (s *Scorer) lexiconHits(toks []tokenize.Token, first, last int, res *Result, used map[int]bool) {
+	for i := first; i < last; {
+		if used[i] {
+			i++
+			continue
+		}
+		if e, n, v := s.sentIx.lookup(toks, i, last); e >= 0 {
+			t := s.sentiment[e]
+			res.Hits = append(res.Hits, Hit{
+				Kind: Sentiment, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
+				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Via: v, Base: t.Weight,
+			})
+			i += n
+			continue
+		}
+		i++
+	}
+	for i := first; i < last; {
+		if e, n, v := s.regIx.lookup(toks, i, last); e >= 0 {
+			t := s.regulatory[e]
+			res.Hits = append(res.Hits, Hit{
+				Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
+				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Category: t.Category, Via: v, Base: t.Weight,
+			})
+			i += n
+			continue
+		}
+		i++
+	}
+}
+
+// applyShifts applies the valence shifters of the sentence to a hit:
+// negators within three tokens before it in its clause (or a clause-final
+// niet right after it, Dutch word order), the nearest amplifier or downtoner
+// right before it, hedges in its clause, and contrast: the clause after
+// maar/echter weighs more, the clause introduced by hoewel/ondanks less.
+func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int) {
+	c := clauseOf[hit.First]
+	end := hit.First + hit.N
+	negated, intens := false, false
+	for k := len(shifts) - 1; k >= 0; k-- {
+		sh := shifts[k]
+		if sh.at >= hit.First && sh.at < end {
+			continue // part of the hit itself
+		}
+		before := sh.at < hit.First
+		dist := hit.First - (sh.at + sh.n - 1)
+		if !before {
+			dist = sh.at - (end - 1)
+		}
+		switch sh.kind {
+		case lexicons.Negator:
+			if negated || clauseOf[sh.at] != c {
+				continue
+			}
+			if (before && dist <= 3) || (!before && dist <= 2 && sh.term == "niet") {
+				negated = true
+				hit.Weight *= sh.factor
+				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+			}
+		case lexicons.Amplifier, lexicons.Downtoner:
+			if !intens && before && dist <= 2 && clauseOf[sh.at] == c {
+				intens = true
+				hit.Weight *= sh.factor
+				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+			}
+		case lexicons.Hedge:
+			if before && clauseOf[sh.at] == c {
+				hit.Weight *= sh.factor
+				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+			}
+		case lexicons.Contrast:
+			if !before {
+				continue
+			}
+			// A factor above 1 lifts what follows (maar); below 1 damps
+			// the clause the word introduces (hoewel).
+			if sh.factor >= 1 || clauseOf[sh.at] == c || clauseOf[sh.at]+1 == c {
+				hit.Weight *= sh.factor
+				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+			}
+		}
+	}
+}
+
+// Summarize turns weighted hits into a sentiment and a risk score, and
+// fills cats (when not nil) with the per-category risk. weights[i] is the
+// attribution factor of hits[i] (0 excludes it).
+func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (sentiment, risk float64) {
+	var sum, n, adverse, relief float64
+	var catAdv, catRel []float64
+	if cats != nil {
+		catAdv = make([]float64, len(cats))
+		catRel = make([]float64, len(cats))
+	}
+	for i, h := range hits {
+		f := weights[i]
+		if f == 0 {
+			continue
+		}
+		w := h.Weight * f
+		if h.Kind == Regulatory {
+			ci := s.catIndex[h.Category]
+			if w > 0 {
+				adverse += w
+				if cats != nil {
+					catAdv[ci] += w
+				}
+			} else {
+				relief -= w
+				if cats != nil {
+					catRel[ci] -= w
+				}
+			}
+			continue
+		}
+		sum += w
+		n += f
+	}
+	x := sum / math.Sqrt(math.Max(1, n))
+	sentiment = x / math.Sqrt(x*x+1)
+	risk = riskOf(adverse, relief)
+	for i := range cats {
+		cats[i] = riskOf(catAdv[i], catRel[i])
+	}
+	return sentiment, risk
+}
+
+func riskOf(adverse, relief float64) float64 {
+	return 1 - math.Exp(-math.Max(0, adverse-reliefShare*relief)/riskScale)
+}
+
+// Label maps a sentiment score to positive, neutral or negative.
+func Label(sentiment float64) string {
+	switch {
+	case sentiment >= LabelThreshold:
+		return "positive"
+	case sentiment <= -LabelThreshold:
+		return "negative"
+	}
+	return "neutral"
+}
+
+// TopTerms returns up to n terms with the largest total absolute weight,
+// formatted as "term(+0.62)", strongest first; ties are broken by term so
+// the output is deterministic.
+func TopTerms(hits []Hit, n int) []string {
+	total := map[string]float64{}
+	for _, h := range hits {
+		total[h.Term] += h.Weight
+	}
+	terms := make([]string, 0, len(total))
+	for t := range total {
+		if total[t] != 0 {
+			terms = append(terms, t)
+		}
+	}
+	sort.Slice(terms, func(a, b int) bool {
+		wa, wb := math.Abs(total[terms[a]]), math.Abs(total[terms[b]])
+		if wa != wb {
+			return wa > wb
+		}
+		return terms[a] < terms[b]
+	})
+	if len(terms) > n {
+		terms = terms[:n]
+	}
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = fmt.Sprintf("%s(%+.2f)", t, total[t])
+	}
+	return out
+}
+
+// Explain writes a human-readable account of a hit.
+func (h Hit) Explain(text string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q [%d:%d] %s %s", text[h.Start:h.End], h.Start, h.End, h.Lexicon, h.Term)
+	if h.Category != "" {
+		fmt.Fprintf(&b, " (%s)", h.Category)
+	}
+	if h.Via != Exact && h.Via != 0 {
+		fmt.Fprintf(&b, " via %s", h.Via)
+	}
+	fmt.Fprintf(&b, " %+.3f", h.Base)
+	for _, s := range h.Shifts {
+		b.WriteString(" " + s)
+	}
+	if h.Weight != h.Base {
+		fmt.Fprintf(&b, " = %+.3f", h.Weight)
+	}
+	return b.String()
+}
+
+func fmtFactor(f float64) string { return strconv.FormatFloat(f, 'g', 3, 64) }

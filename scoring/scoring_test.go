@@ -1,0 +1,185 @@
+package scoring
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+)
+
+func file(name, header string, rows ...string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte("# name: " + name + "\n# description: test\n# source: test\n# licence: Apache-2.0\n# version: 1\n" +
+		header + "\n" + strings.Join(rows, "\n") + "\n")}
+}
+
+// testSet is a small lexicon set whose weights the expectations below use.
+func testSet(t testing.TB) *lexicons.Set {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"nl/sentiment_general.tsv": file("general", "term\tpos\tweight\tnote", "goed\tJJ\t0.6\t", "slecht\tJJ\t-0.6\t"),
+		"nl/sentiment_finance.tsv": file("finance", "term\tpos\tweight\tnote",
+			"winst\tNN\t0.4\t", "verlies\tNN\t-0.6\t", "winstwaarschuwing\tNN\t-0.8\t", "recordwinst\tNN\t0.8\t",
+			"verslaving\tNN\t-0.5\t", "onder druk\tPHR\t-0.4\t", "faillissement\tNN\t-0.9\t"),
+		"nl/direction.tsv": file("direction", "term\tkind\tpolarity\tnote",
+			"winst\tobject\t1\t", "verlies\tobject\t-1\t", "schuld\tobject\t-1\t", "stijgt\tverb\t1\t", "steeg\tverb\t1\t", "daalt\tverb\t-1\t", "neemt toe\tverb\t1\t"),
+		"nl/shifters.tsv": file("shifters", "term\tkind\tfactor\tnote",
+			"niet\tnegator\t-0.8\t", "geen\tnegator\t-0.8\t", "fors\tamplifier\t1.5\t", "licht\tdowntoner\t0.5\t",
+			"maar\tcontrast\t1.5\t", "mogelijk\thedge\t0.6\t"),
+		"nl/regulatory.tsv": file("regulatory", "term\tcategory\tweight\tnote",
+			"boete\tenforcement\t0.8\t", "onderzoek\tinvestigation\t0.5\t", "goedkeuring\tlicensing\t-0.5\t",
+			"boete vernietigd\tlitigation\t-0.7\t", "privacyregels\tprivacy\t0.6\t", "regelgeving\tlegislation\t0.5\t"),
+		"nl/regulatory_actors.tsv": file("actors", "term\tkind\tjurisdiction\tweight\tnote",
+			"afm\tregulator\tNL\t0.8\t", "ap\tregulator\tNL\t0.6\tcase-sensitive"),
+		"nl/abbreviations.tsv": file("abbreviations", "abbreviation\tnote", "o.a\t"),
+	}
+	set, err := lexicons.Load(fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+func score(t testing.TB, s *Scorer, text string) Result {
+	var tok tokenize.Result
+	tokenize.New(nil).Tokenize(text, &tok)
+	return s.Score(text, &tok, 0)
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestHits(t *testing.T) {
+	s := New(testSet(t))
+	tests := []struct {
+		name  string
+		text  string
+		terms string  // the hits, "term@via×weight"
+		sum   float64 // sum of sentiment weights
+	}{
+		{"exact", "Een recordwinst.", "recordwinst", 0.8},
+		{"stem", "Hoge winsten.", "winst", 0.4},
+		{"compound head", "De kwartaalwinst.", "winst", 0.4},
+		{"compound plural head", "Gameverslavingen nemen af.", "verslaving", -0.5},
+		{"no spurious compound", "De beursgang.", "", 0},
+		{"phrase", "Het aandeel staat onder druk.", "onder druk", -0.4},
+		{"negation before", "Geen winst dit jaar.", "winst", -0.32},
+		{"clause-final niet", "Het was niet goed.", "goed", -0.48},
+		{"amplifier", "Een fors verlies.", "verlies", -0.9},
+		{"downtoner", "Een licht verlies.", "verlies", -0.3},
+		{"direction up good", "De winst stijgt.", "winst stijgt", 0.5},
+		{"direction up bad", "De schuld neemt toe.", "schuld neemt toe", -0.5},
+		{"direction down bad becomes good", "Het verlies daalt.", "verlies daalt", 0.5},
+		{"negated direction", "De winst steeg niet.", "winst steeg", -0.4},
+		{"contrast", "Slecht, maar goed.", "slecht goed", -0.6 + 0.9},
+		{"question damped", "Komt er een faillissement?", "faillissement", -0.45},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := score(t, s, tt.text)
+			var terms []string
+			sum := 0.0
+			for _, h := range res.Hits {
+				if h.Kind != Regulatory {
+					terms = append(terms, h.Term)
+					sum += h.Weight
+				}
+			}
+			if got := strings.Join(terms, " "); got != tt.terms {
+				t.Errorf("terms: got %q, want %q", got, tt.terms)
+			}
+			if !near(sum, tt.sum) {
+				t.Errorf("weight: got %.4f, want %.4f (%+v)", sum, tt.sum, res.Hits)
+			}
+		})
+	}
+}
+
+func TestRisk(t *testing.T) {
+	s := New(testSet(t))
+	tests := []struct {
+		name     string
+		text     string
+		adverse  float64 // expected net adverse weight
+		category string
+	}{
+		{"fine", "Het bedrijf kreeg een boete.", 0.8, "enforcement"},
+		{"actor boosts", "De AFM legt een boete op.", 0.8 * 1.4, "enforcement"},
+		{"case-sensitive actor", "Het ap-document bevat een boete.", 0.8, "enforcement"},
+		{"hedged", "Er komt mogelijk een onderzoek.", 0.5 * 0.6, "investigation"},
+		{"negated", "Er komt geen boete.", 0, "enforcement"},
+		{"relief phrase", "De boete vernietigd door de rechter.", 0, "litigation"},
+		{"relief offsets", "Een boete en een goedkeuring.", 0.8 - 0.25, "enforcement"},
+		{"compound head", "Strenge privacyregelgeving.", 0.5, "legislation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := score(t, s, tt.text)
+			want := 1 - math.Exp(-tt.adverse/riskScale)
+			if !near(res.Risk, want) {
+				t.Errorf("risk: got %.4f, want %.4f (hits %+v)", res.Risk, want, res.Hits)
+			}
+			if want > 0 {
+				ci := s.catIndex[tt.category]
+				if res.Categories[ci] <= 0 {
+					t.Errorf("category %s: got %v, want > 0", tt.category, res.Categories[ci])
+				}
+			}
+			if got, want := res.Flag, res.Risk >= FlagThreshold; got != want {
+				t.Errorf("flag: got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	s := New(testSet(t))
+	res := score(t, s, "Een winstwaarschuwing en een faillissement.")
+	if res.Label != "negative" || res.Sentiment >= 0 || res.Sentiment < -1 {
+		t.Errorf("got %v %q, want negative in [-1, 0)", res.Sentiment, res.Label)
+	}
+	x := (-0.8 - 0.9) / math.Sqrt(2)
+	if want := x / math.Sqrt(x*x+1); !near(res.Sentiment, want) {
+		t.Errorf("sentiment: got %v, want %v", res.Sentiment, want)
+	}
+	// Zero weights exclude hits: an attributed subset.
+	w := []float64{1, 0}
+	sent, _ := s.Summarize(res.Hits, w, nil)
+	if want := -0.8 / math.Sqrt(0.64+1); !near(sent, want) {
+		t.Errorf("subset: got %v, want %v", sent, want)
+	}
+	if got := TopTerms(res.Hits, 1); len(got) != 1 || got[0] != "faillissement(-0.90)" {
+		t.Errorf("top terms: got %q, want [faillissement(-0.90)]", got)
+	}
+	empty := score(t, s, "Het weer is grijs.")
+	if !empty.NoHit || empty.Label != "neutral" || empty.Sentiment != 0 || empty.Risk != 0 {
+		t.Errorf("no hits: got %+v", empty)
+	}
+}
+
+func TestTitleWeighs(t *testing.T) {
+	s := New(testSet(t))
+	text := "Recordwinst\n\nHet verlies bleef."
+	var tok tokenize.Result
+	tokenize.New(nil).Tokenize(text, &tok)
+	res := s.Score(text, &tok, len("Recordwinst"))
+	if got := res.Hits[0].Weight; !near(got, 0.8*titleFactor) {
+		t.Errorf("title hit: got %v, want %v", got, 0.8*titleFactor)
+	}
+	if got := res.Hits[0].Explain(text); !strings.Contains(got, `"Recordwinst" [0:11] finance recordwinst +0.800 title×1.5 = +1.200`) {
+		t.Errorf("explain: got %s", got)
+	}
+}
+
+func BenchmarkScore(b *testing.B) {
+	s := New(testSet(b))
+	text := strings.Repeat("De kwartaalwinst van ASML steeg fors, maar Philips gaf een winstwaarschuwing. De AFM legt mogelijk een boete op. ", 40)
+	var tok tokenize.Result
+	tk := tokenize.New(nil)
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		tk.Tokenize(text, &tok)
+		s.Score(text, &tok, 0)
+	}
+}

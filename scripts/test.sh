@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test marktstem has, installing what the tests need first.
+# This is the README's second command; .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== go version: $(go version)"
+# Formatting and vet are part of the tests: CI fails on either.
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+
+# Unit, golden, example and integration tests (fuzz targets run their seed corpora).
+go test -count=1 ./...
+
+# A short fuzzing pass over every parser.
+FUZZTIME=${FUZZTIME:-5s}
+for target in $(go test -list '^Fuzz' ./... 2>/dev/null | grep -E '^(Fuzz|ok)' | awk '/^Fuzz/{f=f" "$1} /^ok/{if(f!=""){print $2":"f}; f=""}'); do
+  pkg=${target%%:*}
+  for fz in ${target#*:}; do
+    echo "== fuzz $pkg $fz ($FUZZTIME)"
+    go test -run='^$' -fuzz="^${fz}\$" -fuzztime="$FUZZTIME" "$pkg" > /tmp/marktstem-fuzz.log 2>&1 || { cat /tmp/marktstem-fuzz.log; exit 1; }
+  done
+done
+
+# The README's first command must work on the embedded default.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go run ./cmd/marktstem score --out "$tmp/out" --metrics-textfile "$tmp/marktstem.prom"
+for f in articles.arrow mentions.arrow company_daily.arrow rejects.jsonl; do
+  test -s "$tmp/out/$f" || test -f "$tmp/out/$f" || { echo "missing $f"; exit 1; }
+done
+go run ./cmd/marktstem cat --format csv "$tmp/out/company_daily.arrow" | head -3
+grep -q '^marktstem_articles_scored_total' "$tmp/marktstem.prom"
+echo "== all tests passed"
