@@ -18,6 +18,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/client_golang/prometheus/push"
 )
 
 // Stages are the pipeline stages timed by StageDuration.
@@ -128,6 +129,21 @@ func (m *Metrics) Init(version string, rejectReasons, lexiconNames []string) {
 func WriteTextfile(path string, g prometheus.Gatherer) error {
 	if err := prometheus.WriteToTextfile(path, g); err != nil {
 		return fmt.Errorf("write metrics textfile: %w", err)
+	}
+	return nil
+}
+
+// Push replaces the metrics of the grouping {job, instance} on a
+// Prometheus Pushgateway with the registry's current values. Batch jobs push
+// once at the end of a run; PUT semantics (push.Pusher.Push) mean metrics
+// of an earlier run that this run no longer has do not linger.
+func Push(ctx context.Context, url, job, instance string, g prometheus.Gatherer) error {
+	p := push.New(url, job).Gatherer(g)
+	if instance != "" {
+		p = p.Grouping("instance", instance)
+	}
+	if err := p.PushContext(ctx); err != nil {
+		return fmt.Errorf("push metrics to %s: %w", url, err)
 	}
 	return nil
 }

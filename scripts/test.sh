@@ -5,6 +5,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== go version: $(go version)"
+
+# What the integration tests need: a real Prometheus, Pushgateway and promtool
+# (Debian packages). Installed only when missing; sudo only when not root.
+need_apt=()
+command -v prometheus >/dev/null || need_apt+=(prometheus)
+command -v promtool >/dev/null || need_apt+=(prometheus)
+command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "== apt-get install ${need_apt[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${need_apt[@]}" | sort -u) >/dev/null
+fi
+# Integration tests fail instead of skipping when a component is missing.
+export CI=${CI:-true}
 # Formatting and vet are part of the tests: CI fails on either.
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then

@@ -31,6 +31,9 @@ type scoreFlags struct {
 	lexiconDir      string
 	workers         int
 	metricsTextfile string
+	pushgateway     string
+	pushJob         string
+	pushInstance    string
 	runTime         string
 	maxRejectRate   float64
 	maxBytes        int
@@ -45,9 +48,12 @@ func (f *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.lexiconDir, "lexicon-dir", "", "`directory` whose *.tsv files replace the embedded lexicons of the same name")
 	fs.IntVar(&f.workers, "workers", 0, "scoring workers (0: one per CPU); output does not depend on it")
 	fs.StringVar(&f.metricsTextfile, "metrics-textfile", "", "write Prometheus metrics to this `file` at the end of the run (node_exporter textfile collector)")
+	fs.StringVar(&f.pushgateway, "pushgateway", "", "push metrics to this Pushgateway `URL` at the end of the run")
+	fs.StringVar(&f.pushJob, "push-job", "marktstem", "`job` label of pushed metrics")
+	fs.StringVar(&f.pushInstance, "push-instance", hostname(), "`instance` label of pushed metrics")
 	fs.StringVar(&f.runTime, "run-time", "", "run time recorded in output metadata (RFC 3339; default: $SOURCE_DATE_EPOCH or now)")
 	fs.Float64Var(&f.maxRejectRate, "max-reject-rate", 1, "exit with code 3 when the share of rejected articles is above this `rate` (0..1)")
-	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 8 MiB)")
+	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 16 MiB)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&f.quiet, "quiet", false, "log errors only")
 	fs.IntVar(&f.top, "top", 5, "companies to list in the summary")
@@ -121,6 +127,15 @@ func runTime(flagValue string) (time.Time, error) {
 	return time.Now().UTC().Truncate(time.Second), nil
 }
 
+// hostname is the default instance label for pushed metrics.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "unknown"
+	}
+	return h
+}
+
 func loadRegistry(path string) (*entities.Registry, error) {
 	if path == "" {
 		data, err := seedsFile(seeds.CompaniesFile)
@@ -186,6 +201,14 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// timestamp going stale is visible to alerts.
 	if f.metricsTextfile != "" {
 		if err := metrics.WriteTextfile(f.metricsTextfile, e.registry); err != nil {
+			if runErr == nil {
+				runErr = err
+			}
+		}
+	}
+	if f.pushgateway != "" {
+		if err := metrics.Push(ctx, f.pushgateway, f.pushJob, f.pushInstance, e.registry); err != nil {
+			e.log.Error("push metrics", "err", err)
 			if runErr == nil {
 				runErr = err
 			}

@@ -1,0 +1,297 @@
+package arrowout
+
+// This file is the one schema definition of marktstem's output: every column
+// of every table is declared here exactly once, with its Arrow type,
+// nullability, unit, range and meaning, and with the function that appends a
+// row's value. The arrow.Schema of each table, the writers and
+// docs/schema.md are all derived from these declarations.
+
+import (
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+)
+
+// SchemaVersion is the value of the "marktstem.schema_version" metadata key.
+// It changes whenever a column is added, removed, renamed or retyped.
+const SchemaVersion = "1"
+
+// Table names, the values of the "marktstem.table" metadata key.
+const (
+	TableArticles     = "articles"
+	TableMentions     = "mentions"
+	TableCompanyDaily = "company_daily"
+)
+
+// Schema metadata keys written into every output file.
+const (
+	MetaVersion       = "marktstem.version"
+	MetaRunTime       = "marktstem.run_time"
+	MetaLexicons      = "marktstem.lexicons"
+	MetaInputs        = "marktstem.inputs"
+	MetaTable         = "marktstem.table"
+	MetaSchemaVersion = "marktstem.schema_version"
+)
+
+// metaKeyDocs documents the metadata keys, in the order docs/schema.md lists
+// them.
+var metaKeyDocs = []struct{ key, doc string }{
+	{MetaVersion, "marktstem version that wrote the file (`marktstem version`)."},
+	{MetaRunTime, "Run time in RFC 3339, UTC (e.g. `2024-03-14T09:30:00Z`); set it with `--run-time` or `SOURCE_DATE_EPOCH` for reproducible files."},
+	{MetaLexicons, "JSON array of the lexicon files that produced the scores: `[{\"name\":…,\"version\":…,\"sha256\":…}]`."},
+	{MetaInputs, "JSON array of the input paths as given on the command line (`[\"seeds/\"]`)."},
+	{MetaTable, "Table name: `articles`, `mentions` or `company_daily`."},
+	{MetaSchemaVersion, "Version of this schema, currently `" + SchemaVersion + "`."},
+}
+
+// Units and ranges shared by several columns.
+const (
+	rngSentiment = "−1..1"
+	rngRisk      = "0..1"
+	unitScore    = "score"
+	unitCount    = "count"
+)
+
+// articlesTable declares the articles table: one row per scored article.
+var articlesTable = &table[Article]{
+	name: TableArticles,
+	file: "articles.arrow",
+	row:  "scored article, in input order",
+	cols: []column[Article]{
+		utf8Col("article_id", "", "", "Article id: the file name without extension (.txt) or the `id` field (JSONL). Unique within a run.",
+			func(r *Article) string { return r.ArticleID }),
+		dateCol("published", "", "", "Publication date (civil date, no time zone). For month precision, the first day of the month.",
+			func(r *Article) time.Time { return r.Published }),
+		utf8Col("published_precision", "", "month | day | time", "How precise the source's date was: `month` (YYYY-MM), `day` (YYYY-MM-DD) or `time` (an RFC 3339 time).",
+			func(r *Article) string { return r.PublishedPrecision }),
+		nullUTF8Col("source", "", "", "Publisher or wire (e.g. `FD`, `ANP`), null when the input does not say.",
+			func(r *Article) string { return r.Source }),
+		nullUTF8Col("url", "", "", "URL of the article, null when the input does not say.",
+			func(r *Article) string { return r.URL }),
+		utf8Col("title", "", "", "Headline (may be empty).",
+			func(r *Article) string { return r.Title }),
+		utf8Col("file", "", "", "Input file the article was read from (`-` for stdin).",
+			func(r *Article) string { return r.File }),
+		int32Col("n_tokens", unitCount, "≥ 0", "Number of tokens in headline and text.",
+			func(r *Article) int32 { return r.NTokens }),
+		int32Col("n_sentences", unitCount, "≥ 0", "Number of sentences in headline and text.",
+			func(r *Article) int32 { return r.NSentences }),
+		int32Col("n_companies", unitCount, "≥ 0", "Number of distinct companies mentioned (rows in `mentions` for this article).",
+			func(r *Article) int32 { return r.NCompanies }),
+		float64Col("sentiment", unitScore, rngSentiment, "Article sentiment: x/√(x²+1) of the shifted, weighted lexicon hits; 0 when nothing hit.",
+			func(r *Article) float64 { return r.Sentiment }),
+		utf8Col("sentiment_label", "", "positive | neutral | negative", "`positive` when sentiment ≥ 0.1, `negative` when ≤ −0.1, else `neutral`.",
+			func(r *Article) string { return r.SentimentLabel }),
+		int32Col("sentiment_hits", unitCount, "≥ 0", "Number of sentiment lexicon hits.",
+			func(r *Article) int32 { return r.SentimentHits }),
+		float64Col("regulatory_risk", unitScore, rngRisk, "Regulatory risk: 1 − exp(−max(0, A − ½R)/1.5) of adverse (A) and relief (R) taxonomy weights.",
+			func(r *Article) float64 { return r.RegulatoryRisk }),
+		boolCol("regulatory_risk_flag", "", "", "True when regulatory_risk ≥ 0.5.",
+			func(r *Article) bool { return r.RegulatoryRiskFlag }),
+		int32Col("risk_hits", unitCount, "≥ 0", "Number of regulatory-risk taxonomy hits.",
+			func(r *Article) int32 { return r.RiskHits }),
+		listCol("top_terms", "", "≤ 8 items", "Strongest terms by total absolute weight, formatted `term(+0.62)`, strongest first; empty list when nothing hit.",
+			func(r *Article) []string { return r.TopTerms }),
+	},
+}
+
+// mentionsTable declares the mentions table: one row per (article, company).
+var mentionsTable = &table[Mention]{
+	name: TableMentions,
+	file: "mentions.arrow",
+	row:  "(article, company), in input order, then by company registry order",
+	cols: []column[Mention]{
+		utf8Col("article_id", "", "", "Article id; joins `articles.article_id`.",
+			func(r *Mention) string { return r.ArticleID }),
+		dateCol("published", "", "", "Publication date of the article (as `articles.published`).",
+			func(r *Mention) time.Time { return r.Published }),
+		utf8Col("company_id", "", "", "Company id from the registry (`seeds/companies.csv`); brands and subsidiaries roll up to the parent.",
+			func(r *Mention) string { return r.CompanyID }),
+		utf8Col("company_name", "", "", "Company name from the registry.",
+			func(r *Mention) string { return r.CompanyName }),
+		int32Col("n_mentions", unitCount, "≥ 1", "Number of mentions, brands and subsidiaries included.",
+			func(r *Mention) int32 { return r.NMentions }),
+		listCol("matched", "", "≥ 1 item", "Distinct surface forms matched in the text, in order of appearance.",
+			func(r *Mention) []string { return r.Matched }),
+		int32Col("first_offset", "bytes", "≥ 0", "Byte offset of the first mention in the scored text (the headline followed by the body, UTF-8), as `marktstem explain` shows it.",
+			func(r *Mention) int32 { return r.FirstOffset }),
+		float64Col("relevance", "points", "0..100", "How much the article is about the company: 30 headline (else 15 lead) + 35 × mention share + 20 most-mentioned.",
+			func(r *Mention) float64 { return r.Relevance }),
+		float64Col("sentiment", unitScore, rngSentiment, "Sentiment of the sentences (clauses) attributed to the company.",
+			func(r *Mention) float64 { return r.Sentiment }),
+		float64Col("regulatory_risk", unitScore, rngRisk, "Regulatory risk of the sentences (clauses) attributed to the company.",
+			func(r *Mention) float64 { return r.RegulatoryRisk }),
+	},
+}
+
+// companyDailyTable declares the company_daily table: one row per (company,
+// day).
+var companyDailyTable = &table[CompanyDay]{
+	name: TableCompanyDaily,
+	file: "company_daily.arrow",
+	row:  "(company, day) with at least one mention, sorted by company id, then date",
+	cols: []column[CompanyDay]{
+		utf8Col("company_id", "", "", "Company id from the registry.",
+			func(r *CompanyDay) string { return r.CompanyID }),
+		utf8Col("company_name", "", "", "Company name from the registry.",
+			func(r *CompanyDay) string { return r.CompanyName }),
+		dateCol("date", "", "", "Publication date of the articles.",
+			func(r *CompanyDay) time.Time { return r.Date }),
+		int32Col("n_articles", unitCount, "≥ 1", "Number of articles mentioning the company that day.",
+			func(r *CompanyDay) int32 { return r.NArticles }),
+		int32Col("n_mentions", unitCount, "≥ 1", "Total mentions over those articles.",
+			func(r *CompanyDay) int32 { return r.NMentions }),
+		float64Col("sentiment_mean", unitScore, rngSentiment, "Mean of `mentions.sentiment` over the day's articles.",
+			func(r *CompanyDay) float64 { return r.SentimentMean }),
+		float64Col("sentiment_weighted", unitScore, rngSentiment, "Relevance-weighted mean of `mentions.sentiment`; the plain mean when all relevances are 0.",
+			func(r *CompanyDay) float64 { return r.SentimentWeighted }),
+		float64Col("regulatory_risk_mean", unitScore, rngRisk, "Mean of `mentions.regulatory_risk` over the day's articles.",
+			func(r *CompanyDay) float64 { return r.RegulatoryRiskMean }),
+		float64Col("regulatory_risk_max", unitScore, rngRisk, "Maximum of `mentions.regulatory_risk` over the day's articles.",
+			func(r *CompanyDay) float64 { return r.RegulatoryRiskMax }),
+	},
+}
+
+// colSpec is the documentation-relevant part of a column declaration.
+type colSpec struct {
+	name     string
+	typ      arrow.DataType
+	nullable bool
+	unit     string
+	rng      string
+	doc      string
+}
+
+// column declares one column of a table with row type T.
+type column[T any] struct {
+	colSpec
+	// put appends the column's value of row r to b, whose type matches typ.
+	put func(b array.Builder, r *T)
+}
+
+// table declares one output table with row type T.
+type table[T any] struct {
+	name string // value of marktstem.table
+	file string // file name the pipeline writes
+	row  string // what one row is
+	cols []column[T]
+}
+
+// specs returns the column declarations without their append functions.
+func (t *table[T]) specs() []colSpec {
+	out := make([]colSpec, len(t.cols))
+	for i, c := range t.cols {
+		out[i] = c.colSpec
+	}
+	return out
+}
+
+// fields returns the Arrow fields of the table, in column order.
+func (t *table[T]) fields() []arrow.Field {
+	out := make([]arrow.Field, len(t.cols))
+	for i, c := range t.cols {
+		out[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: c.nullable}
+	}
+	return out
+}
+
+// schema returns the table's Arrow schema carrying meta.
+func (t *table[T]) schema(meta Metadata) (*arrow.Schema, error) {
+	md, err := meta.arrow(t.name)
+	if err != nil {
+		return nil, err
+	}
+	return arrow.NewSchema(t.fields(), &md), nil
+}
+
+// tableDoc is a table declaration without its row type, for rendering docs.
+type tableDoc struct {
+	name, file, row string
+	cols            []colSpec
+}
+
+// allTables lists every output table, in the order the docs present them.
+func allTables() []tableDoc {
+	return []tableDoc{
+		{articlesTable.name, articlesTable.file, articlesTable.row, articlesTable.specs()},
+		{mentionsTable.name, mentionsTable.file, mentionsTable.row, mentionsTable.specs()},
+		{companyDailyTable.name, companyDailyTable.file, companyDailyTable.row, companyDailyTable.specs()},
+	}
+}
+
+// listType is list<utf8> with non-null items, used by every list column.
+var listType = arrow.ListOfNonNullable(arrow.BinaryTypes.String)
+
+func utf8Col[T any](name, unit, rng, doc string, get func(*T) string) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.BinaryTypes.String, unit: unit, rng: rng, doc: doc},
+		put:     func(b array.Builder, r *T) { b.(*array.StringBuilder).Append(get(r)) },
+	}
+}
+
+// nullUTF8Col is a nullable utf8 column; the empty string is written as null.
+func nullUTF8Col[T any](name, unit, rng, doc string, get func(*T) string) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.BinaryTypes.String, nullable: true, unit: unit, rng: rng, doc: doc},
+		put: func(b array.Builder, r *T) {
+			if v := get(r); v != "" {
+				b.(*array.StringBuilder).Append(v)
+			} else {
+				b.AppendNull()
+			}
+		},
+	}
+}
+
+func int32Col[T any](name, unit, rng, doc string, get func(*T) int32) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Int32, unit: unit, rng: rng, doc: doc},
+		put:     func(b array.Builder, r *T) { b.(*array.Int32Builder).Append(get(r)) },
+	}
+}
+
+func float64Col[T any](name, unit, rng, doc string, get func(*T) float64) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, unit: unit, rng: rng, doc: doc},
+		put:     func(b array.Builder, r *T) { b.(*array.Float64Builder).Append(get(r)) },
+	}
+}
+
+func boolCol[T any](name, unit, rng, doc string, get func(*T) bool) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.FixedWidthTypes.Boolean, unit: unit, rng: rng, doc: doc},
+		put:     func(b array.Builder, r *T) { b.(*array.BooleanBuilder).Append(get(r)) },
+	}
+}
+
+// dateCol is a date32 column holding the civil date of the time (in its own
+// location; the pipeline passes midnight UTC).
+func dateCol[T any](name, unit, rng, doc string, get func(*T) time.Time) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.FixedWidthTypes.Date32, unit: unit, rng: rng, doc: doc},
+		put:     func(b array.Builder, r *T) { b.(*array.Date32Builder).Append(toDate32(get(r))) },
+	}
+}
+
+// listCol is a list<utf8> column; a nil slice is written as an empty list.
+func listCol[T any](name, unit, rng, doc string, get func(*T) []string) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: listType, unit: unit, rng: rng, doc: doc},
+		put: func(b array.Builder, r *T) {
+			lb := b.(*array.ListBuilder)
+			vs := get(r)
+			lb.Append(true)
+			vb := lb.ValueBuilder().(*array.StringBuilder)
+			for _, v := range vs {
+				vb.Append(v)
+			}
+		},
+	}
+}
+
+// toDate32 returns the civil date of t as days since 1970-01-01.
+func toDate32(t time.Time) arrow.Date32 {
+	y, m, d := t.Date()
+	return arrow.Date32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}

@@ -1,0 +1,346 @@
+// Package arrowout writes marktstem's output tables (articles, mentions,
+// company_daily) as Apache Arrow IPC files and reads any Arrow IPC file back
+// for the terminal (Dump, Describe).
+//
+// Every column is declared once, in schema.go; the Arrow schemas, the writers
+// and docs/schema.md are derived from that declaration. Files are written to
+// a temporary file next to the destination and renamed into place on Close,
+// so a reader never sees a half-written file, and the same rows with the
+// same Metadata always give byte-identical files.
+package arrowout
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+)
+
+// DefaultBatchRows is the number of rows per record batch.
+const DefaultBatchRows = 4096
+
+// Article is one row of the articles table.
+type Article struct {
+	ArticleID          string
+	Published          time.Time // civil date, midnight UTC; written as date32
+	PublishedPrecision string    // month | day | time
+	Source             string    // empty → null
+	URL                string    // empty → null
+	Title              string
+	File               string
+	NTokens            int32
+	NSentences         int32
+	NCompanies         int32
+	Sentiment          float64 // −1..1
+	SentimentLabel     string  // positive | neutral | negative
+	SentimentHits      int32
+	RegulatoryRisk     float64 // 0..1
+	RegulatoryRiskFlag bool
+	RiskHits           int32
+	TopTerms           []string // e.g. "winstwaarschuwing(-0.85)"
+}
+
+// Mention is one row of the mentions table: one company in one article.
+type Mention struct {
+	ArticleID      string
+	Published      time.Time // civil date, midnight UTC; written as date32
+	CompanyID      string
+	CompanyName    string
+	NMentions      int32
+	Matched        []string // surface forms
+	FirstOffset    int32    // byte offset
+	Relevance      float64  // 0..100
+	Sentiment      float64  // −1..1
+	RegulatoryRisk float64  // 0..1
+}
+
+// CompanyDay is one row of the company_daily table.
+type CompanyDay struct {
+	CompanyID          string
+	CompanyName        string
+	Date               time.Time // civil date, midnight UTC; written as date32
+	NArticles          int32
+	NMentions          int32
+	SentimentMean      float64
+	SentimentWeighted  float64
+	RegulatoryRiskMean float64
+	RegulatoryRiskMax  float64
+}
+
+// Lexicon identifies one lexicon file that produced the scores.
+type Lexicon struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+}
+
+// Metadata is recorded in the schema metadata of every output file.
+type Metadata struct {
+	Version  string    // marktstem version
+	RunTime  time.Time // recorded in UTC, RFC 3339
+	Lexicons []Lexicon
+	Inputs   []string
+}
+
+// arrow returns the schema metadata for table, with keys sorted so the
+// encoding is deterministic.
+func (m Metadata) arrow(table string) (arrow.Metadata, error) {
+	lex := m.Lexicons
+	if lex == nil {
+		lex = []Lexicon{}
+	}
+	lexJSON, err := json.Marshal(lex)
+	if err != nil {
+		return arrow.Metadata{}, fmt.Errorf("encode lexicons metadata: %w", err)
+	}
+	inputs := m.Inputs
+	if inputs == nil {
+		inputs = []string{}
+	}
+	inJSON, err := json.Marshal(inputs)
+	if err != nil {
+		return arrow.Metadata{}, fmt.Errorf("encode inputs metadata: %w", err)
+	}
+	kv := map[string]string{
+		MetaVersion:       m.Version,
+		MetaRunTime:       m.RunTime.UTC().Format(time.RFC3339Nano),
+		MetaLexicons:      string(lexJSON),
+		MetaInputs:        string(inJSON),
+		MetaTable:         table,
+		MetaSchemaVersion: SchemaVersion,
+	}
+	keys := make([]string, 0, len(kv))
+	for k := range kv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = kv[k]
+	}
+	return arrow.NewMetadata(keys, vals), nil
+}
+
+// Writer writes rows of type T to an Arrow IPC file. Rows are buffered in
+// Arrow builders and written as a record batch every DefaultBatchRows rows.
+// The file appears under its final path only when Close succeeds. A Writer
+// is not safe for concurrent use.
+type Writer[T any] struct {
+	path   string
+	tbl    *table[T]
+	mem    memory.Allocator
+	schema *arrow.Schema
+	tmp    *os.File
+	buf    *bufio.Writer
+	fw     *ipc.FileWriter
+	bld    *array.RecordBuilder
+	pend   int // rows in the builders
+	batch  int // rows per record batch
+	rows   int64
+	state  int // open, closed or aborted
+}
+
+// Writer states.
+const (
+	stateOpen = iota
+	stateClosed
+	stateAborted
+)
+
+// NewArticleWriter creates a writer for the articles table at path.
+func NewArticleWriter(path string, mem memory.Allocator, meta Metadata) (*Writer[Article], error) {
+	return newWriter(path, mem, meta, articlesTable)
+}
+
+// NewMentionWriter creates a writer for the mentions table at path.
+func NewMentionWriter(path string, mem memory.Allocator, meta Metadata) (*Writer[Mention], error) {
+	return newWriter(path, mem, meta, mentionsTable)
+}
+
+// NewCompanyDayWriter creates a writer for the company_daily table at path.
+func NewCompanyDayWriter(path string, mem memory.Allocator, meta Metadata) (*Writer[CompanyDay], error) {
+	return newWriter(path, mem, meta, companyDailyTable)
+}
+
+func newWriter[T any](path string, mem memory.Allocator, meta Metadata, tbl *table[T]) (*Writer[T], error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	schema, err := tbl.schema(meta)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tbl.name, err)
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", tbl.name, err)
+	}
+	w := &Writer[T]{
+		path:   path,
+		tbl:    tbl,
+		mem:    mem,
+		schema: schema,
+		tmp:    tmp,
+		buf:    bufio.NewWriterSize(tmp, 1<<16),
+		batch:  DefaultBatchRows,
+	}
+	fw, err := ipc.NewFileWriter(&seekWriter{w: w.buf}, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("create %s: %w", tbl.name, err)
+	}
+	w.fw = fw
+	w.bld = array.NewRecordBuilder(mem, schema)
+	return w, nil
+}
+
+// errClosed is returned by Write after Close or Abort, and by Close after
+// Abort.
+var errClosed = errors.New("arrow writer already closed")
+
+// Write appends one row. Every DefaultBatchRows rows a record batch is
+// written to the temporary file.
+func (w *Writer[T]) Write(row T) error {
+	if w.state != stateOpen {
+		return fmt.Errorf("write %s: %w", w.tbl.name, errClosed)
+	}
+	for i, c := range w.tbl.cols {
+		c.put(w.bld.Field(i), &row)
+	}
+	w.pend++
+	w.rows++
+	if w.pend >= w.batch {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush writes the buffered rows as one record batch.
+func (w *Writer[T]) flush() error {
+	if w.pend == 0 {
+		return nil
+	}
+	rec := w.bld.NewRecord()
+	defer rec.Release()
+	w.pend = 0
+	if err := w.fw.Write(rec); err != nil {
+		return fmt.Errorf("write %s batch: %w", w.tbl.name, err)
+	}
+	return nil
+}
+
+// Rows returns the number of rows written so far.
+func (w *Writer[T]) Rows() int64 { return w.rows }
+
+// Close writes the remaining rows and the file footer, syncs the temporary
+// file and renames it to the final path. A writer with zero rows produces a
+// valid Arrow file holding only the schema. On error the temporary file is
+// removed and any previous file at the path is left untouched. Closing a
+// closed writer does nothing; closing an aborted one is an error.
+func (w *Writer[T]) Close() error {
+	switch w.state {
+	case stateClosed:
+		return nil
+	case stateAborted:
+		return fmt.Errorf("close %s: %w", w.tbl.name, errClosed)
+	}
+	if err := w.finish(); err != nil {
+		w.Abort()
+		return err
+	}
+	w.state = stateClosed
+	return nil
+}
+
+func (w *Writer[T]) finish() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if err := w.fw.Close(); err != nil {
+		return fmt.Errorf("finish %s: %w", w.tbl.name, err)
+	}
+	if err := w.buf.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", w.tbl.name, err)
+	}
+	if err := w.tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", w.tbl.name, err)
+	}
+	if err := w.tmp.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", w.tbl.name, err)
+	}
+	if err := w.tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", w.tbl.name, err)
+	}
+	if err := os.Rename(w.tmp.Name(), w.path); err != nil {
+		return fmt.Errorf("publish %s: %w", w.tbl.name, err)
+	}
+	w.tmp = nil
+	w.bld.Release()
+	w.bld = nil
+	syncDir(filepath.Dir(w.path))
+	return nil
+}
+
+// syncDir makes a rename durable; errors are ignored because not every
+// platform can sync a directory.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}
+
+// Abort discards everything written: the temporary file is removed, the
+// builders are released and any previous file at the path stays in place.
+// Abort is idempotent and does nothing after a successful Close.
+func (w *Writer[T]) Abort() {
+	if w == nil || w.state != stateOpen {
+		return
+	}
+	w.state = stateAborted
+	if w.bld != nil {
+		w.bld.Release()
+		w.bld = nil
+	}
+	if w.tmp != nil {
+		w.tmp.Close()
+		os.Remove(w.tmp.Name())
+		w.tmp = nil
+	}
+}
+
+// seekWriter gives a buffered writer the io.WriteSeeker interface the IPC
+// file writer needs; it only ever asks for the current position.
+type seekWriter struct {
+	w   io.Writer
+	pos int64
+}
+
+func (s *seekWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.pos += int64(n)
+	return n, err
+}
+
+func (s *seekWriter) Seek(offset int64, whence int) (int64, error) {
+	if offset == 0 && whence == io.SeekCurrent {
+		return s.pos, nil
+	}
+	return s.pos, errors.New("seek not supported on buffered arrow output")
+}

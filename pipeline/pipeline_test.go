@@ -1,0 +1,358 @@
+package pipeline_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/ipc"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/entities"
+	"github.com/marktstem/marktstem/seeds"
+)
+
+func setup(t testing.TB) (*lexicons.Set, *entities.Registry) {
+	t.Helper()
+	lex, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := seeds.FS().Open(seeds.CompaniesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	reg, err := entities.ParseRegistry("seeds/companies.csv", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lex, reg
+}
+
+func config(t testing.TB, out string, workers int, mem memory.Allocator, inputs ...string) pipeline.Config {
+	lex, reg := setup(t)
+	return pipeline.Config{
+		Inputs: inputs, Default: seeds.FS(), DefaultRoot: seeds.ArticlesDir, DefaultLabel: "seeds",
+		OutDir: out, Workers: workers, Lexicons: lex, Registry: reg, Alloc: mem,
+		RunTime: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Version: "test",
+	}
+}
+
+// readTable reads every record of an Arrow IPC file into rows of Go values.
+func readTable(t *testing.T, path string) (*arrow.Schema, []map[string]any) {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer r.Close()
+	var rows []map[string]any
+	for i := 0; i < r.NumRecords(); i++ {
+		rec, err := r.Record(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for row := 0; row < int(rec.NumRows()); row++ {
+			m := map[string]any{}
+			for c, col := range rec.Columns() {
+				m[rec.ColumnName(c)] = col.GetOneForMarshal(row)
+			}
+			rows = append(rows, m)
+		}
+	}
+	return r.Schema(), rows
+}
+
+func TestRunSeeds(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	out := t.TempDir()
+	sum, err := pipeline.Run(context.Background(), config(t, out, 2, mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Read != sum.Scored+sum.Rejected {
+		t.Errorf("read %d != scored %d + rejected %d", sum.Read, sum.Scored, sum.Rejected)
+	}
+	if sum.Scored < 40 || sum.Rejected != 0 {
+		t.Errorf("seeds: got %d scored, %d rejected (%v), want >= 40 and 0", sum.Scored, sum.Rejected, sum.RejectsByReason)
+	}
+	if len(sum.Companies) < 15 {
+		t.Errorf("companies: got %d, want >= 15", len(sum.Companies))
+	}
+	schema, arts := readTable(t, filepath.Join(out, "articles.arrow"))
+	if len(arts) != sum.Scored {
+		t.Errorf("articles.arrow rows: got %d, want %d", len(arts), sum.Scored)
+	}
+	for _, col := range []string{"article_id", "published", "source", "n_tokens", "n_sentences", "sentiment", "sentiment_label", "regulatory_risk", "regulatory_risk_flag", "top_terms"} {
+		if len(schema.FieldIndices(col)) != 1 {
+			t.Errorf("articles.arrow lacks column %q", col)
+		}
+	}
+	if f, _ := schema.FieldsByName("published"); len(f) == 1 && f[0].Type.ID() != arrow.DATE32 {
+		t.Errorf("published: got %s, want date32", f[0].Type)
+	}
+	for _, key := range []string{"marktstem.version", "marktstem.run_time", "marktstem.lexicons"} {
+		if v, ok := schema.Metadata().GetValue(key); !ok || v == "" {
+			t.Errorf("schema metadata lacks %s", key)
+		}
+	}
+	lexMeta, _ := schema.Metadata().GetValue("marktstem.lexicons")
+	if !strings.Contains(lexMeta, "sha256") {
+		t.Errorf("lexicon metadata %q has no sha256", lexMeta)
+	}
+	labels := map[string]int{}
+	for _, a := range arts {
+		labels[a["sentiment_label"].(string)]++
+		s := a["sentiment"].(float64)
+		r := a["regulatory_risk"].(float64)
+		if s < -1 || s > 1 || r < 0 || r > 1 {
+			t.Errorf("%v: sentiment %v risk %v out of range", a["article_id"], s, r)
+		}
+	}
+	for _, l := range []string{"positive", "neutral", "negative"} {
+		if labels[l] == 0 {
+			t.Errorf("no %s article among the seeds (labels %v)", l, labels)
+		}
+	}
+	_, ments := readTable(t, filepath.Join(out, "mentions.arrow"))
+	for _, m := range ments {
+		if r := m["relevance"].(float64); r < 0 || r > 100 {
+			t.Errorf("relevance %v out of range", r)
+		}
+	}
+	schema, days := readTable(t, filepath.Join(out, "company_daily.arrow"))
+	if len(days) != sum.Days || len(days) == 0 {
+		t.Errorf("company_daily rows: got %d, want %d > 0", len(days), sum.Days)
+	}
+	for _, col := range []string{"company_id", "date", "n_articles", "n_mentions", "sentiment_mean", "sentiment_weighted", "regulatory_risk_mean", "regulatory_risk_max"} {
+		if len(schema.FieldIndices(col)) != 1 {
+			t.Errorf("company_daily.arrow lacks column %q", col)
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(out, pipeline.RejectsFile)); err != nil || len(data) != 0 {
+		t.Errorf("rejects.jsonl: got %q, %v; want an empty file", data, err)
+	}
+	assertNoTemp(t, out)
+}
+
+func assertNoTemp(t *testing.T, dir string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+// TestDeterministic checks that outputs are byte-identical whatever the
+// number of workers.
+func TestDeterministic(t *testing.T) {
+	var first map[string][]byte
+	for _, workers := range []int{1, 4} {
+		out := t.TempDir()
+		if _, err := pipeline.Run(context.Background(), config(t, out, workers, nil)); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, name := range []string{"articles.arrow", "mentions.arrow", "company_daily.arrow", pipeline.RejectsFile} {
+			data, err := os.ReadFile(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[name] = data
+		}
+		if first == nil {
+			first = files
+			continue
+		}
+		for name, data := range files {
+			if !bytes.Equal(data, first[name]) {
+				t.Errorf("%s differs between 1 and %d workers", name, workers)
+			}
+		}
+	}
+}
+
+// TestBadInput checks that bad articles are rejected with file and line
+// while the good ones are scored.
+func TestBadInput(t *testing.T) {
+	in := t.TempDir()
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a-good.txt", " date 2024-03-14 ING boekt hogere winst\nDe bank ING boekte een recordwinst.\n")
+	write("b-latin1.txt", " date 2024-03-14 Caf\xe9\nOngeldige tekst \xff\xfe.\n")
+	write("c-empty.txt", "")
+	write("d-nodate.txt", "ASML zonder datum\nDe tekst.\n")
+	write("e-wire.jsonl", `{"id":"w1","published":"2024-03-14","title":"KBC verhoogt dividend","body":"KBC keert meer uit."}`+"\n"+
+		`{"id":"w2", "published": "2024-03-14", "title": kapot}`+"\n"+
+		`{"id":"w3","title":"Geen datum","body":"Tekst."}`+"\n")
+	out := t.TempDir()
+	sum, err := pipeline.Run(context.Background(), config(t, out, 2, nil, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sum.Scored, 2; got != want {
+		t.Errorf("scored: got %d, want %d", got, want)
+	}
+	if got, want := sum.Rejected, 5; got != want {
+		t.Errorf("rejected: got %d, want %d (%v)", got, want, sum.RejectsByReason)
+	}
+	f, err := os.Open(filepath.Join(out, pipeline.RejectsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type rej struct {
+		File   string
+		Line   int
+		Reason string
+		Detail string
+	}
+	var got []rej
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r rej
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("rejects.jsonl: %v", err)
+		}
+		got = append(got, r)
+	}
+	want := []struct {
+		file   string
+		line   int
+		reason string
+	}{
+		{"b-latin1.txt", 1, "invalid_utf8"},
+		{"c-empty.txt", 1, "empty"},
+		{"d-nodate.txt", 1, "missing_date"},
+		{"e-wire.jsonl", 2, "bad_json"},
+		{"e-wire.jsonl", 3, "missing_date"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("rejects: got %+v, want %d records", got, len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if filepath.Base(g.File) != w.file || g.Reason != w.reason || (w.line > 0 && g.Line != w.line) {
+			t.Errorf("reject %d: got %s:%d %s, want %s:%d %s", i, g.File, g.Line, g.Reason, w.file, w.line, w.reason)
+		}
+		if g.Detail == "" {
+			t.Errorf("reject %d: no detail", i)
+		}
+	}
+}
+
+// TestSharedSeed scores the real De Tijd article from ../shared when it is
+// present: ByteDance must be the most relevant company, with negative
+// sentiment and high regulatory risk; its brands count for it; Ant Group
+// and Didi Chuxing are found with risk.
+func TestSharedSeed(t *testing.T) {
+	path := filepath.Join("..", "..", "shared", "seeds", "000_1f7aff34b7c1632d.txt")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared seed article not present: %v", err)
+	}
+	out := t.TempDir()
+	sum, err := pipeline.Run(context.Background(), config(t, out, 1, nil, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Scored != 1 {
+		t.Fatalf("scored: got %d, want 1 (%v)", sum.Scored, sum.RejectsByReason)
+	}
+	_, arts := readTable(t, filepath.Join(out, "articles.arrow"))
+	a := arts[0]
+	if s := a["sentiment"].(float64); s >= -0.1 {
+		t.Errorf("article sentiment: got %.3f, want negative (< -0.1)", s)
+	}
+	if r := a["regulatory_risk"].(float64); r < 0.6 || !a["regulatory_risk_flag"].(bool) {
+		t.Errorf("article risk: got %.3f flag %v, want >= 0.6 and flagged", r, a["regulatory_risk_flag"])
+	}
+	_, ments := readTable(t, filepath.Join(out, "mentions.arrow"))
+	byID := map[string]map[string]any{}
+	best, bestRel := "", -1.0
+	for _, m := range ments {
+		id := m["company_id"].(string)
+		byID[id] = m
+		if r := m["relevance"].(float64); r > bestRel {
+			best, bestRel = id, r
+		}
+	}
+	if best != "bytedance" {
+		t.Errorf("most relevant: got %s (%.1f), want bytedance", best, bestRel)
+	}
+	bd := byID["bytedance"]
+	if bd == nil {
+		t.Fatalf("bytedance not found; mentions %v", ments)
+	}
+	if s := bd["sentiment"].(float64); s >= 0 {
+		t.Errorf("bytedance sentiment: got %.3f, want negative", s)
+	}
+	if r := bd["regulatory_risk"].(float64); r < 0.5 {
+		t.Errorf("bytedance risk: got %.3f, want >= 0.5", r)
+	}
+	matched := strings.Join(toStrings(bd["matched"]), "|")
+	for _, brand := range []string{"TikTok", "Douyin"} {
+		if !strings.Contains(matched, brand) {
+			t.Errorf("bytedance matched %q: want %s counted for ByteDance", matched, brand)
+		}
+	}
+	for _, id := range []string{"ant-group", "didi"} {
+		m := byID[id]
+		if m == nil {
+			t.Errorf("%s not found", id)
+			continue
+		}
+		if r := m["regulatory_risk"].(float64); r <= 0.2 {
+			t.Errorf("%s risk: got %.3f, want > 0.2", id, r)
+		}
+	}
+	for _, id := range []string{"tiktok", "douyin", "squirrel-securities", "dolphin-stocks"} {
+		if byID[id] != nil {
+			t.Errorf("%s has its own mention row; want it rolled up into bytedance", id)
+		}
+	}
+}
+
+func toStrings(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i], _ = e.(string)
+		}
+		return out
+	case json.RawMessage:
+		var out []string
+		json.Unmarshal(x, &out)
+		return out
+	}
+	return nil
+}
+
