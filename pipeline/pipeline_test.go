@@ -355,4 +355,3 @@ func toStrings(v any) []string {
 	}
 	return nil
 }
-

@@ -143,7 +143,10 @@ func (ix *index) lookup(toks []tokenize.Token, i, end int) (entry int, n int, vi
 	if len(w) < 4 {
 		return -1, 0, 0
 	}
-	if e, ok := ix.stems[stem(w)]; ok {
+	// A stem match must not be shorter than its entry: inflection adds to
+	// the base form (winsten → winst), while a shorter token sharing a stem
+	// with a derived entry is usually another word (groot ≠ groots).
+	if e, ok := ix.stems[stem(w)]; ok && len(w) >= len(ix.words[e][0]) {
 		return int(e), 1, Stem
 	}
 	if e, ok := ix.head(w); ok {

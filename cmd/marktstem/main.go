@@ -7,6 +7,7 @@
 //	marktstem cat     [flags] FILE.arrow print an output table as csv, jsonl or an aligned table
 //	marktstem explain [flags] [INPUT…]   show the words behind every score
 //	marktstem serve   [flags] [INPUT…]   score, then serve /metrics and /healthz
+//	marktstem eval    [flags] FILE.tsv…  accuracy and confusion matrix on labelled headlines
 //	marktstem version
 //
 // Exit codes: 0 success, 1 failed run, 2 usage error, 3 finished but the
@@ -55,6 +56,7 @@ Usage:
   marktstem cat     [flags] FILE.arrow  print an output table (--format csv|jsonl|table)
   marktstem explain [flags] [INPUT…]    show the words behind every score
   marktstem serve   [flags] [INPUT…]    score, then serve /metrics and /healthz
+  marktstem eval    [flags] FILE.tsv…   accuracy and confusion matrix on labelled headlines
   marktstem version
 
 INPUT is a file, a directory (read recursively) or - for stdin: .txt articles
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdExplain(ctx, args[1:], stdin, stdout, stderr)
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdin, stdout, stderr)
+	case "eval":
+		err = cmdEval(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "marktstem %s\n", version)
 		return exitOK

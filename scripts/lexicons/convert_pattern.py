@@ -178,6 +178,15 @@ STEM_COLLISIONS = (
 ).split()
 
 
+# Homographs: the adjective sense pattern scores is rare in news, where the
+# word is almost always a function word or another word class (naar = "to",
+# not "nasty"; waar = "where"; enig = "only"; gemaakt = "made"; raak in
+# "raakt"; eens = "once"). Found by reading `marktstem explain` on the seeds.
+HOMOGRAPHS = (
+    "naar waar enig gemaakt raak juist gelijk eens half nodig rein edel gerust "
+    "vlot stil vrij"
+).split()
+
 
 def nfc_lower(s):
     return " ".join(unicodedata.normalize("NFC", s).lower().split())
@@ -246,6 +255,9 @@ def convert(src, shifter_terms=frozenset()):
         note = ""
         if term in shifter_terms:
             dropped.append((term, weight, "valence shifter (see shifters.tsv)"))
+            continue
+        if term in HOMOGRAPHS:
+            dropped.append((term, weight, "homograph: mostly a function word or another word in news"))
             continue
         if term in NEUTRAL_IN_NEWS:
             if abs(weight) >= MIN_ABS_WEIGHT:
