@@ -30,20 +30,21 @@ go vet ./...
 # Unit, golden, example and integration tests (fuzz targets run their seed corpora).
 go test -count=1 ./...
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
 # A short fuzzing pass over every parser.
 FUZZTIME=${FUZZTIME:-5s}
-for target in $(go test -list '^Fuzz' ./... 2>/dev/null | grep -E '^(Fuzz|ok)' | awk '/^Fuzz/{f=f" "$1} /^ok/{if(f!=""){print $2":"f}; f=""}'); do
-  pkg=${target%%:*}
-  for fz in ${target#*:}; do
+for pkg in $(go list ./...); do
+  for fz in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
     echo "== fuzz $pkg $fz ($FUZZTIME)"
-    go test -run='^$' -fuzz="^${fz}\$" -fuzztime="$FUZZTIME" "$pkg" > /tmp/marktstem-fuzz.log 2>&1 || { cat /tmp/marktstem-fuzz.log; exit 1; }
+    go test -run='^$' -fuzz="^${fz}\$" -fuzztime="$FUZZTIME" "$pkg" > "$tmp/fuzz.log" 2>&1 || { cat "$tmp/fuzz.log"; exit 1; }
   done
 done
 
-# The README's first command must work on the embedded default.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-go run ./cmd/marktstem score --out "$tmp/out" --metrics-textfile "$tmp/marktstem.prom"
+# The README's first command must work, on seeds/ and on the embedded copy.
+go run ./cmd/marktstem score seeds/ --out "$tmp/out" --metrics-textfile "$tmp/marktstem.prom"
+go run ./cmd/marktstem score --quiet --out "$tmp/out-embedded" > /dev/null
 for f in articles.arrow mentions.arrow company_daily.arrow rejects.jsonl; do
   test -s "$tmp/out/$f" || test -f "$tmp/out/$f" || { echo "missing $f"; exit 1; }
 done
