@@ -239,7 +239,11 @@ func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string,
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "companies  %d mentioned (%d mentions), %d company-days\n", len(s.Companies), s.Mentions, s.Days)
-	fmt.Fprintf(w, "input      %.1f KB, %d tokens\n\n", float64(s.Bytes)/1024, s.Tokens)
+	fmt.Fprintf(w, "input      %.1f KB, %d tokens", float64(s.Bytes)/1024, s.Tokens)
+	if s.SkippedFiles > 0 {
+		fmt.Fprintf(w, "; %d non-article files skipped (not .txt/.jsonl/.ndjson[.gz])", s.SkippedFiles)
+	}
+	fmt.Fprint(w, "\n\n")
 	n := min(top, len(s.Companies))
 	if n == 0 {
 		return

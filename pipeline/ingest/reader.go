@@ -267,7 +267,7 @@ func (r *Reader) collect(dir string, des []os.DirEntry, visited map[string]bool,
 		default:
 			if f, _ := formatOf(name); f == formatUnknown {
 				r.skipped++
-				r.log.Info("skipping file: not .txt, .jsonl or .ndjson (optionally .gz)", "path", p)
+				r.log.Debug("skipping file: not .txt, .jsonl or .ndjson (optionally .gz)", "path", p)
 				continue
 			}
 			*out = append(*out, entry{path: p})
@@ -349,7 +349,7 @@ func (r *Reader) WalkFS(ctx context.Context, fsys fs.FS, root, label string, fn 
 			default:
 				if f, _ := formatOf(p); f == formatUnknown {
 					r.skipped++
-					r.log.Info("skipping file: not .txt, .jsonl or .ndjson (optionally .gz)", "path", name(p))
+					r.log.Debug("skipping file: not .txt, .jsonl or .ndjson (optionally .gz)", "path", name(p))
 					continue
 				}
 				entries = append(entries, entry{path: p})
