@@ -64,6 +64,8 @@ type Summary struct {
 	Read, Scored, Rejected int
 	RejectsByReason        map[string]int
 	SkippedFiles           int
+	Inputs                 []ingest.InputFile // every input as read, with size and sha256
+	Manifest               string             // path of the run manifest
 	Bytes, Tokens          int64
 	Mentions               int
 	Companies              []CompanyTotal // every company mentioned, by descending risk
@@ -244,7 +246,15 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.Days = len(days)
 	sum.Outputs = outputs
 	sum.Companies = rank(totals)
+	sum.Inputs = reader.Files()
 	sum.Duration = time.Since(begin)
+	man, err := newManifest(cfg, workers, sum)
+	if err != nil {
+		return nil, err
+	}
+	if sum.Manifest, err = writeManifest(cfg.OutDir, man); err != nil {
+		return nil, err
+	}
 	if m != nil {
 		m.StageDuration.WithLabelValues("write").Observe(time.Since(writeStart).Seconds())
 		m.FilesSkipped.Add(float64(sum.SkippedFiles))

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -151,6 +153,48 @@ func TestRunSeeds(t *testing.T) {
 		t.Errorf("rejects.jsonl: got %q, %v; want an empty file", data, err)
 	}
 	assertNoTemp(t, out)
+	checkManifest(t, out, sum)
+}
+
+// checkManifest checks that the run manifest accounts for every article and
+// that its output hashes match the files.
+func checkManifest(t *testing.T, out string, sum *pipeline.Summary) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(out, pipeline.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m pipeline.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	c := m.Counts
+	if c.Read != c.Scored+c.Rejected || c.Read != sum.Read {
+		t.Errorf("manifest counts: read %d, scored %d, rejected %d; summary read %d", c.Read, c.Scored, c.Rejected, sum.Read)
+	}
+	if len(m.Inputs) == 0 || len(m.Lexicons) == 0 || len(m.Outputs) != len(sum.Outputs) {
+		t.Errorf("manifest: %d inputs, %d lexicons, %d outputs (want >0, >0, %d)", len(m.Inputs), len(m.Lexicons), len(m.Outputs), len(sum.Outputs))
+	}
+	var inBytes int64
+	for _, in := range m.Inputs {
+		if len(in.SHA256) != 64 || !in.Complete {
+			t.Errorf("input %s: sha256 %q complete %v", in.Path, in.SHA256, in.Complete)
+		}
+		inBytes += in.Bytes
+	}
+	if inBytes < c.Bytes/2 {
+		t.Errorf("manifest inputs: %d bytes, want about the %d bytes read", inBytes, c.Bytes)
+	}
+	for _, o := range m.Outputs {
+		data, err := os.ReadFile(o.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		if got := hex.EncodeToString(sum[:]); got != o.SHA256 || int64(len(data)) != o.Bytes {
+			t.Errorf("output %s: manifest says %d bytes %s, file has %d bytes %s", o.Path, o.Bytes, o.SHA256, len(data), got)
+		}
+	}
 }
 
 func assertNoTemp(t *testing.T, dir string) {

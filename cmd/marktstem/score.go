@@ -243,7 +243,11 @@ func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string,
 	if s.SkippedFiles > 0 {
 		fmt.Fprintf(w, "; %d non-article files skipped (not .txt/.jsonl/.ndjson[.gz])", s.SkippedFiles)
 	}
-	fmt.Fprint(w, "\n\n")
+	fmt.Fprint(w, "\n")
+	if s.Manifest != "" {
+		fmt.Fprintf(w, "manifest   %s (inputs and outputs with sha256, counts, lexicons)\n", s.Manifest)
+	}
+	fmt.Fprintln(w)
 	n := min(top, len(s.Companies))
 	if n == 0 {
 		return

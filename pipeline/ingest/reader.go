@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +83,19 @@ type Reader struct {
 	log     *slog.Logger
 	seen    map[string]Origin
 	skipped int
+	files   []InputFile
 }
+
+// InputFile describes one input as read: the run manifest lists them.
+type InputFile struct {
+	Path     string `json:"path"`
+	Bytes    int64  `json:"bytes"`    // raw (compressed) bytes read
+	SHA256   string `json:"sha256"`   // of the raw bytes
+	Complete bool   `json:"complete"` // false when reading stopped early (error, cancellation)
+}
+
+// Files returns the inputs read so far, in reading order.
+func (r *Reader) Files() []InputFile { return slices.Clone(r.files) }
 
 // NewReader returns a Reader configured by opts.
 func NewReader(opts Options) *Reader {
@@ -429,8 +443,19 @@ func streamErr(src *srcReader, gz bool, err error) (Reason, string) {
 // (formatUnknown: sniff), gzName whether the name ends in .gz; gzip is also
 // detected by its magic bytes whatever the name. sizeHint, when known,
 // avoids regrowing the buffer of a .txt article.
-func (r *Reader) readStream(ctx context.Context, raw io.Reader, file, id string, f format, gzName bool, sizeHint int64, fn func(Record) error) error {
-	src := &srcReader{r: raw}
+func (r *Reader) readStream(ctx context.Context, raw io.Reader, file, id string, f format, gzName bool, sizeHint int64, fn func(Record) error) (rerr error) {
+	// Every raw byte passes through a hash, so the run manifest can name
+	// exactly which input produced the outputs.
+	h := sha256.New()
+	src := &srcReader{r: io.TeeReader(raw, h)}
+	defer func() {
+		if rerr == nil && src.err == nil {
+			// Drain what was not read (the tail of a too-large article),
+			// so size and hash describe the whole file.
+			io.Copy(io.Discard, src)
+		}
+		r.files = append(r.files, InputFile{Path: file, Bytes: src.n, SHA256: hex.EncodeToString(h.Sum(nil)), Complete: rerr == nil && src.err == nil})
+	}()
 	br := bufio.NewReaderSize(src, bufSize)
 	reject := func(line int, reason Reason, detail string, n int64) error {
 		rj := &Reject{Origin: Origin{File: file, Line: line}, Reason: reason, Detail: detail}

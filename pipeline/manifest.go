@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/marktstem/marktstem/pipeline/ingest"
+)
+
+// ManifestFile is the name of the run manifest in the output directory.
+const ManifestFile = "manifest.json"
+
+// Manifest accounts for one run: what went in (inputs with sizes and
+// hashes, lexicons with hashes), what came out (files with hashes) and the
+// counts that must add up: read = scored + rejected.
+type Manifest struct {
+	Version         string             `json:"version"`
+	RunTime         time.Time          `json:"run_time"`
+	DurationSeconds float64            `json:"duration_seconds"`
+	Workers         int                `json:"workers"`
+	Inputs          []ingest.InputFile `json:"inputs"`
+	Lexicons        []ManifestLexicon  `json:"lexicons"`
+	Counts          ManifestCounts     `json:"counts"`
+	Outputs         []ManifestOutput   `json:"outputs"`
+}
+
+// ManifestLexicon identifies one lexicon file.
+type ManifestLexicon struct {
+	Path    string `json:"path"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+}
+
+// ManifestCounts are the run's accounting.
+type ManifestCounts struct {
+	Read            int            `json:"articles_read"`
+	Scored          int            `json:"articles_scored"`
+	Rejected        int            `json:"articles_rejected"`
+	RejectsByReason map[string]int `json:"rejects_by_reason"`
+	SkippedFiles    int            `json:"skipped_files"`
+	Bytes           int64          `json:"input_bytes"`
+	Tokens          int64          `json:"tokens"`
+	Mentions        int            `json:"company_mentions"`
+	Companies       int            `json:"companies"`
+	CompanyDays     int            `json:"company_days"`
+}
+
+// ManifestOutput is one output file with its size and hash.
+type ManifestOutput struct {
+	Path   string `json:"path"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// newManifest describes a finished run.
+func newManifest(cfg Config, workers int, sum *Summary) (*Manifest, error) {
+	m := &Manifest{
+		Version: cfg.Version, RunTime: cfg.RunTime.UTC(), DurationSeconds: sum.Duration.Seconds(), Workers: workers,
+		Inputs: sum.Inputs,
+		Counts: ManifestCounts{
+			Read: sum.Read, Scored: sum.Scored, Rejected: sum.Rejected, RejectsByReason: sum.RejectsByReason,
+			SkippedFiles: sum.SkippedFiles, Bytes: sum.Bytes, Tokens: sum.Tokens, Mentions: sum.Mentions,
+			Companies: len(sum.Companies), CompanyDays: sum.Days,
+		},
+	}
+	if m.Inputs == nil {
+		m.Inputs = []ingest.InputFile{}
+	}
+	for _, f := range cfg.Lexicons.Files {
+		m.Lexicons = append(m.Lexicons, ManifestLexicon{Path: f.Path, Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
+	}
+	for _, p := range sum.Outputs {
+		o, err := describeOutput(p)
+		if err != nil {
+			return nil, err
+		}
+		m.Outputs = append(m.Outputs, o)
+	}
+	return m, nil
+}
+
+func describeOutput(p string) (ManifestOutput, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return ManifestOutput{}, fmt.Errorf("manifest: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return ManifestOutput{}, fmt.Errorf("manifest: hash %s: %w", p, err)
+	}
+	return ManifestOutput{Path: p, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// writeManifest writes m to dir/manifest.json atomically.
+func writeManifest(dir string, m *Manifest) (string, error) {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("manifest: %w", err)
+	}
+	final := filepath.Join(dir, ManifestFile)
+	if err := writeAtomic(final, append(data, '\n')); err != nil {
+		return "", fmt.Errorf("manifest: %w", err)
+	}
+	return final, nil
+}
+
+// writeAtomic replaces path with data: temp file in the same directory,
+// fsync, rename, fsync of the directory. Readers see the old or the new
+// file, never a torn one.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
