@@ -399,3 +399,57 @@ func toStrings(v any) []string {
 	}
 	return nil
 }
+
+// TestInputOrder checks that the order in which files were created in an
+// input directory does not change the output.
+func TestInputOrder(t *testing.T) {
+	src, err := filepath.Glob(filepath.Join("..", "seeds", "articles", "*.txt"))
+	if err != nil || len(src) < 10 {
+		t.Fatalf("seed articles: %v (%d)", err, len(src))
+	}
+	base := t.TempDir()
+	in := filepath.Join(base, "in")
+	var first map[string][]byte
+	for round, order := range [][]string{src, reversed(src)} {
+		os.RemoveAll(in)
+		os.MkdirAll(filepath.Join(in, "sub"), 0o755)
+		for i, p := range order {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dst := filepath.Join(in, filepath.Base(p))
+			if i%3 == 0 {
+				dst = filepath.Join(in, "sub", filepath.Base(p))
+			}
+			if err := os.WriteFile(dst, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := filepath.Join(base, "out")
+		if _, err := pipeline.Run(context.Background(), config(t, out, 3, nil, in)); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, name := range []string{"articles.arrow", "mentions.arrow", "company_daily.arrow"} {
+			files[name], _ = os.ReadFile(filepath.Join(out, name))
+		}
+		if round == 0 {
+			first = files
+			continue
+		}
+		for name, data := range files {
+			if !bytes.Equal(data, first[name]) {
+				t.Errorf("%s differs when the input files are created in another order", name)
+			}
+		}
+	}
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
