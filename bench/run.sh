@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Speed and memory benchmark: generates a large synthetic Dutch corpus and
+# reports MB/s, articles/s and peak RSS for
+#   (a) tokenise only (our floor), 1 and 2 workers
+#   (b) the full `marktstem score` run, 1 and 2 workers
+#   (c) the peer: npm natural's Dutch SentimentAnalyzer (pattern vocabulary),
+#       without and with its Dutch stemmer (single-threaded, as node runs it)
+# and the ratios between them. Usage:
+#   bash bench/run.sh [SIZE]          # default 500MB; e.g. 100MB for a quick look
+#   PEER_SIZE=50MB bash bench/run.sh  # the stemmed peer is slow: it reads a prefix
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${1:-500MB}
+PEER_SIZE=${PEER_SIZE:-50MB}
+work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
+echo "== corpus: $SIZE in $work (cpu: $(nproc) cores; $(go version | cut -d' ' -f3))"
+go build -o "$work/marktstem" ./cmd/marktstem
+go build -o "$work/floor" ./bench/floor
+go build -o "$work/measure" ./bench/measure
+go build -o "$work/gen" ./bench/gen
+corpus="$work/corpus-$SIZE.jsonl"
+[ -s "$corpus" ] || "$work/gen" -size "$SIZE" -out "$corpus"
+peer="$work/corpus-$PEER_SIZE.jsonl"
+[ -s "$peer" ] || "$work/gen" -size "$PEER_SIZE" -out "$peer"
+bytes=$(stat -c %s "$corpus")
+(cd bench/peer && npm install --no-audit --no-fund --silent >/dev/null 2>&1)
+
+# measure NAME CMD… → prints one result line; keeps wall time and RSS.
+declare -A WALL RSS
+measure() {
+  local name=$1; shift
+  local stats
+  stats=$("$work/measure" -- "$@" 2>&1 >/dev/null | tail -1)
+  WALL[$name]=$(echo "$stats" | sed -E 's/.*"wall_s":([0-9.e+-]+).*/\1/')
+  RSS[$name]=$(echo "$stats" | sed -E 's/.*"max_rss_kb":([0-9]+).*/\1/')
+}
+measure floor1 "$work/floor" -workers 1 "$corpus"
+measure floor2 "$work/floor" -workers 2 "$corpus"
+measure score1 "$work/marktstem" score --quiet --workers 1 --out "$work/out1" "$corpus"
+measure score2 "$work/marktstem" score --quiet --workers 2 --out "$work/out2" "$corpus"
+articles=$(wc -l < "$corpus")
+export DOTENV_CONFIG_QUIET=true
+peerbytes=$(stat -c %s "$peer")
+measure natural node bench/peer/natural.mjs "$corpus"
+measure natural_stem node bench/peer/natural.mjs "$peer" --stem
+
+row() { # name bytes articles
+  awk -v n="$1" -v b="$2" -v a="$3" -v w="${WALL[$1]}" -v r="${RSS[$1]}" \
+    'BEGIN { printf "%-28s %8.1f MB/s %10.0f articles/s %8.0f MB peak RSS\n", n, b/w/1e6, a/w, r/1024 }'
+}
+echo
+row floor1 "$bytes" "$articles"
+row floor2 "$bytes" "$articles"
+row score1 "$bytes" "$articles"
+row score2 "$bytes" "$articles"
+row natural "$bytes" "$articles"
+row natural_stem "$peerbytes" "$(wc -l < "$peer")"
+echo
+awk -v f1="${WALL[floor1]}" -v s1="${WALL[score1]}" -v s2="${WALL[score2]}" -v n="${WALL[natural]}" \
+    -v ns="${WALL[natural_stem]}" -v b="$bytes" -v pb="$peerbytes" 'BEGIN {
+  printf "score 2 workers vs 1:        %.2fx\n", s1/s2
+  printf "score vs tokenise floor:     %.0f%% (1 worker)\n", 100*f1/s1
+  printf "score (1 worker) vs natural: %.2fx; vs natural+stemmer: %.2fx\n", (b/s1)/(b/n), (b/s1)/(pb/ns)
+}'
