@@ -1,0 +1,111 @@
+package novelty
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+const story = `De Europese Commissie legt ASML een boete op van 120 miljoen euro wegens
+misbruik van machtspositie op de markt voor lithografiemachines. Volgens Brussel
+heeft de Veldhovense chipmachinebouwer klanten jarenlang exclusieve contracten
+opgelegd. ASML gaat in beroep tegen het besluit en noemt de boete onterecht.
+Het aandeel daalde op de beurs van Amsterdam met 2,3 procent.`
+
+const rewrite = `ASML krijgt een boete van 120 miljoen euro van de Europese Commissie wegens
+misbruik van machtspositie op de markt voor lithografiemachines. Volgens Brussel
+heeft de Veldhovense chipmachinebouwer klanten jarenlang exclusieve contracten
+opgelegd. Analisten van ING en KBC Securities verwachten weinig impact op de
+winst. Het aandeel daalde op de beurs van Amsterdam met 2,3 procent.`
+
+const other = `Heineken verhoogt het dividend met 8 procent na een jaar waarin de
+brouwer meer bier verkocht in Azië en Afrika. De nettowinst steeg tot 2,7 miljard
+euro. Topman Dolf van den Brink spreekt van een sterk jaar ondanks de hoge kosten.`
+
+func words(s string) []string { return strings.Fields(strings.ToLower(s)) }
+
+func TestSimilarity(t *testing.T) {
+	a, b, c := Sign(words(story)), Sign(words(rewrite)), Sign(words(other))
+	tests := []struct {
+		name   string
+		x, y   *Signature
+		lo, hi float64
+	}{
+		{"identical", &a, &a, 1, 1},
+		{"rewrite", &a, &b, 0.3, 0.8},
+		{"unrelated", &a, &c, 0, 0.1},
+	}
+	for _, tt := range tests {
+		if got := Similarity(tt.x, tt.y); got < tt.lo || got > tt.hi {
+			t.Errorf("%s: got %.3f, want %.2f..%.2f", tt.name, got, tt.lo, tt.hi)
+		}
+	}
+	short := Sign(words("ASML daalt"))
+	if got := Similarity(&short, &short); got != 0 {
+		t.Errorf("short text: got %.2f, want 0 (no shingles)", got)
+	}
+}
+
+func TestDetector(t *testing.T) {
+	t0 := time.Date(2024, 3, 14, 9, 0, 0, 0, time.UTC)
+	d := NewDetector()
+	type step struct {
+		id          string
+		at          time.Time
+		text        string
+		companies   []string
+		duplicateOf string
+		novLo       float64 // novelty of the first company
+		novHi       float64
+	}
+	steps := []step{
+		{"anp-1", t0, story, []string{"asml"}, "", 100, 100},
+		{"belga-1", t0.Add(5 * time.Minute), story, []string{"asml"}, "anp-1", 0, 1},
+		{"fd-1", t0.Add(3 * time.Hour), rewrite, []string{"asml", "ing"}, "", 15, 75},
+		{"nrc-1", t0.Add(4 * time.Hour), other, []string{"heineken"}, "", 100, 100},
+		{"anp-2", t0.Add(30 * time.Hour), story, []string{"asml"}, "", 100, 100}, // outside the window
+	}
+	for _, s := range steps {
+		got := d.Add(s.id, s.at, Sign(words(s.text)), s.companies)
+		if got.DuplicateOf != s.duplicateOf {
+			t.Errorf("%s: duplicate_of got %q, want %q (similarity %.2f)", s.id, got.DuplicateOf, s.duplicateOf, got.Similarity)
+		}
+		if n := got.Novelty[0]; n < s.novLo || n > s.novHi {
+			t.Errorf("%s: novelty got %.1f, want %.0f..%.0f", s.id, n, s.novLo, s.novHi)
+		}
+	}
+}
+
+// TestEviction checks that memory stays bounded over a long archive.
+func TestEviction(t *testing.T) {
+	d := NewDetector()
+	t0 := time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 5000; i++ {
+		text := fmt.Sprintf("%s bericht nummer %d van dag %d", other, i, i/10)
+		d.Add(fmt.Sprint(i), t0.Add(time.Duration(i/10)*24*time.Hour), Sign(words(text)), []string{"heineken"})
+	}
+	if live := len(d.items) - d.evicted; live > 40 {
+		t.Errorf("live items after 500 days: got %d, want at most 3 days' worth (30)", live)
+	}
+}
+
+func BenchmarkSign(b *testing.B) {
+	w := words(story + " " + rewrite + " " + other)
+	b.SetBytes(int64(len(story + rewrite + other)))
+	for i := 0; i < b.N; i++ {
+		Sign(w)
+	}
+}
+
+func ExampleDetector() {
+	d := NewDetector()
+	at := time.Date(2024, 3, 14, 9, 0, 0, 0, time.UTC)
+	first := d.Add("anp-1", at, Sign(words(story)), []string{"asml"})
+	copied := d.Add("belga-1", at.Add(10*time.Minute), Sign(words(story)), []string{"asml"})
+	fmt.Printf("anp-1: novelty %.0f\n", first.Novelty[0])
+	fmt.Printf("belga-1: duplicate of %s, novelty %.0f\n", copied.DuplicateOf, copied.Novelty[0])
+	// Output:
+	// anp-1: novelty 100
+	// belga-1: duplicate of anp-1, novelty 1
+}
