@@ -11,7 +11,7 @@ import (
 // 0..100:
 //
 //	title     30  the company is named in the headline
-//	lead      15  … or in the first three sentences
+//	lead      15  … or in the first paragraph after it
 //	share     35  × its share of all company mentions in the article
 //	subject   20  it is the most-mentioned company (ties share the bonus)
 const (
@@ -19,7 +19,6 @@ const (
 	relLead    = 15
 	relShare   = 35
 	relSubject = 20
-	leadSents  = 3
 	// followDecay is the share of a following sentence's scores that goes
 	// to the company named just before it ("Het bedrijf …"), per sentence.
 	followDecay = 0.5
@@ -61,6 +60,15 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	inTitle := map[int]bool{}
 	inLead := map[int]bool{}
 	total := 0
+	// The lead is the first paragraph after the headline: news puts who
+	// the story is about there.
+	leadPara := -1
+	for _, s := range tok.Sentences {
+		if s.Start >= titleLen {
+			leadPara = s.Paragraph
+			break
+		}
+	}
 	for _, m := range mentions {
 		cs := byRoot[m.Root]
 		if cs == nil {
@@ -80,7 +88,7 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		if m.Start < titleLen {
 			inTitle[m.Root] = true
 		}
-		if m.Sentence < leadSents {
+		if m.Start >= titleLen && m.Sentence < len(tok.Sentences) && tok.Sentences[m.Sentence].Paragraph == leadPara {
 			inLead[m.Root] = true
 		}
 	}

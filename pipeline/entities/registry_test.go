@@ -22,6 +22,9 @@ douyin,Douyin,,bytedance,,,CN,Communication Services
 douyin-pay,Douyin Pay,,douyin,,,CN,Financials
 nestle,Nestlé,Nestle,,NESN.SW,,CH,Consumer Staples
 bpost,bpost,,,BPOST.BR,,BE,Industrials
+ucb,UCB,,,UCB.BR,,BE,Health Care
+asr,ASR Nederland,ASR|a.s.r.,,ASRNL.AS,,NL,Financials
+signify,Signify,,,LIGHT.AS,,NL,Industrials
 `
 
 func testReg(t *testing.T) *Registry {
@@ -65,6 +68,9 @@ func TestFind(t *testing.T) {
 		{"lower-case brand", "bpost schrapt banen", []string{"bpost→bpost:bpost"}},
 		{"part of word", "KBCX en ASMLabs", nil},
 		{"all-caps headline", "KBC EN PHILIPS ONDER VUUR", []string{"kbc→kbc:KBC", "philips→philips:PHILIPS"}},
+		{"acronyms UCB and ASR", "UCB en ASR, niet ucb of de asr-norm", []string{"ucb→ucb:UCB", "asr→asr:ASR"}},
+		{"ordinary words signify and just eat", "these figures signify that we just eat more", nil},
+		{"Just Eat as a name", "Just Eat Takeaway verliest, Signify wint", []string{"just-eat-takeaway→just-eat-takeaway:Just Eat Takeaway", "signify→signify:Signify"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
