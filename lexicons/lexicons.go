@@ -157,12 +157,29 @@ func Parse(name string, data []byte) (*File, error) {
 // Set is every lexicon the scorers use, parsed and typed.
 type Set struct {
 	Files         []*File // sorted by path
-	Sentiment     []Term  // general then finance; later entries override earlier ones
+	Sentiment     []Term  // general, finance, then learned; a later entry replaces an earlier one with the same term
+	Calibration   Calibration
 	Direction     []Direction
 	Shifters      []Shifter
 	Regulatory    []Term
 	Actors        []Actor
 	Abbreviations []string
+	CompoundParts []CompoundPart // decompounder vocabulary (nl/compound_parts.tsv)
+}
+
+// CompoundPart is a word of the decompounder's vocabulary and the roles it
+// may play in a closed compound.
+type CompoundPart struct {
+	Term  string
+	Roles []string // a subset of CompoundRoles()
+}
+
+// CompoundRoles returns the roles a compound part may have: head (may be
+// the rightmost part), modifier (may be a left part), modifier-s (may be a
+// left part with a linking s), stop-head (never split off as a head),
+// no-split (never split) and no-modifier (never a left part).
+func CompoundRoles() []string {
+	return []string{"head", "modifier", "modifier-s", "stop-head", "no-split", "no-modifier"}
 }
 
 // Term is a scored word or phrase.
@@ -293,6 +310,13 @@ func Load(base fs.FS, override fs.FS) (*Set, error) {
 		}
 		set.Sentiment = append(set.Sentiment, terms...)
 	}
+	set.Calibration = DefaultCalibration()
+	if f := byBase[learnedBase]; f != nil {
+		if err := set.addLearned(f); err != nil {
+			return nil, err
+		}
+	}
+	set.Sentiment = dedupe(set.Sentiment)
 	steps := []struct {
 		base string
 		fn   func(*File) error
@@ -307,6 +331,13 @@ func Load(base fs.FS, override fs.FS) (*Set, error) {
 			}
 			return nil
 		}},
+	}
+	// The decompounder vocabulary is optional for a custom base: without
+	// it, compounds are only split at lexicon terms.
+	if f := byBase["compound_parts"]; f != nil {
+		if set.CompoundParts, err = compoundParts(f); err != nil {
+			return nil, err
+		}
 	}
 	for _, s := range steps {
 		f, err := need(s.base)
@@ -439,6 +470,27 @@ func actors(f *File) ([]Actor, error) {
 			Term: r.Fields[0], Kind: f.Field(r, "kind"), Jurisdiction: f.Field(r, "jurisdiction"), Weight: w,
 			CaseSensitive: strings.Contains(f.Field(r, "note"), "case-sensitive"),
 		})
+	}
+	return out, nil
+}
+
+func compoundParts(f *File) ([]CompoundPart, error) {
+	if err := requireColumns(f, "term", "roles"); err != nil {
+		return nil, err
+	}
+	valid := map[string]bool{}
+	for _, r := range CompoundRoles() {
+		valid[r] = true
+	}
+	out := make([]CompoundPart, 0, len(f.Rows))
+	for _, r := range f.Rows {
+		roles := strings.Split(f.Field(r, "roles"), ",")
+		for _, role := range roles {
+			if !valid[role] {
+				return nil, &ParseError{File: f.Path, Line: r.Line, Err: fmt.Errorf("unknown role %q (want some of %s)", role, strings.Join(CompoundRoles(), ", "))}
+			}
+		}
+		out = append(out, CompoundPart{Term: r.Fields[0], Roles: roles})
 	}
 	return out, nil
 }

@@ -27,24 +27,36 @@ var stages = []string{"ingest", "tokenize", "score", "attribute", "write"}
 // Stages returns the stage label values.
 func Stages() []string { return append([]string(nil), stages...) }
 
-// Metrics holds every metric marktstem exports.
+// Metrics holds every metric marktstem exports. Build it with New; the
+// per-company gauges report only the companies passed to Watch.
 type Metrics struct {
-	ArticlesRead     prometheus.Counter
-	ArticlesScored   prometheus.Counter
-	ArticlesRejected *prometheus.CounterVec // by reason
-	FilesSkipped     prometheus.Counter
-	Tokens           prometheus.Counter
-	InputBytes       prometheus.Counter
-	Mentions         prometheus.Counter
-	NoHitArticles    prometheus.Counter
-	LexiconHits      *prometheus.CounterVec   // by lexicon
-	StageDuration    *prometheus.HistogramVec // by stage, per article (write: per run)
-	Sentiment        prometheus.Histogram
-	RegulatoryRisk   prometheus.Histogram
-	RunDuration      prometheus.Gauge
-	LastSuccess      prometheus.Gauge
-	LastRunArticles  prometheus.Gauge
-	BuildInfo        *prometheus.GaugeVec
+	ArticlesRead        prometheus.Counter
+	ArticlesScored      prometheus.Counter
+	ArticlesRejected    *prometheus.CounterVec // by reason
+	FilesSkipped        prometheus.Counter
+	Tokens              prometheus.Counter
+	InputBytes          prometheus.Counter
+	Mentions            prometheus.Counter
+	ArticlesWithCompany prometheus.Counter // scored articles naming at least one registry company
+	NoHitArticles       prometheus.Counter
+	LexiconHits         *prometheus.CounterVec   // by lexicon and category; use AddLexiconHits
+	DuplicatesDropped   *prometheus.CounterVec   // by kind; use DropDuplicate
+	StageDuration       *prometheus.HistogramVec // by stage, per article (write: per run)
+	Sentiment           prometheus.Histogram
+	RegulatoryRisk      prometheus.Histogram
+	RunDuration         prometheus.Gauge
+	LastSuccess         prometheus.Gauge
+	LastRunArticles     prometheus.Gauge
+	BuildInfo           *prometheus.GaugeVec
+
+	// Per-company series, for the watch-list only (see Watch and
+	// SetCompanyDays): a label per registry company would be unbounded.
+	CompanySentiment *prometheus.GaugeVec   // by company
+	CompanyRisk      *prometheus.GaugeVec   // by company
+	CompanyDay       *prometheus.GaugeVec   // by company: date of the day the gauges describe
+	CompanyArticles  *prometheus.CounterVec // by company
+
+	watched map[string]bool // set once by Watch, read-only afterwards
 }
 
 // New creates the metrics and registers them with reg.
@@ -71,12 +83,18 @@ func New(reg prometheus.Registerer) *Metrics {
 		Mentions: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "marktstem_company_mentions_total", Help: "Company mentions found.",
 		}),
+		ArticlesWithCompany: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "marktstem_articles_with_company_total", Help: "Scored articles that name at least one registry company.",
+		}),
 		NoHitArticles: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "marktstem_articles_without_lexicon_hit_total", Help: "Scored articles in which no lexicon entry matched.",
 		}),
 		LexiconHits: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "marktstem_lexicon_hits_total", Help: "Lexicon matches that contributed to a score, by lexicon.",
-		}, []string{"lexicon"}),
+			Name: "marktstem_lexicon_hits_total", Help: "Lexicon matches that contributed to a score, by lexicon and regulatory category (none for sentiment lexicons).",
+		}, []string{"lexicon", "category"}),
+		DuplicatesDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "marktstem_duplicates_dropped_total", Help: "Articles dropped as duplicates, by kind (id: an id seen before; near: near-duplicate text).",
+		}, []string{"kind"}),
 		StageDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "marktstem_stage_duration_seconds", Help: "Time spent per article in each pipeline stage (write: per run).",
 			Buckets: prometheus.ExponentialBuckets(1e-6, 4, 12),
@@ -101,26 +119,85 @@ func New(reg prometheus.Registerer) *Metrics {
 		BuildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "marktstem_build_info", Help: "Always 1; labels carry the marktstem and Go versions.",
 		}, []string{"version", "goversion"}),
+		CompanySentiment: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "marktstem_company_sentiment", Help: "Relevance-weighted sentiment (−1..1) of a watched company on its latest day in the run.",
+		}, []string{"company"}),
+		CompanyRisk: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "marktstem_company_regulatory_risk", Help: "Mean regulatory risk (0..1) of a watched company on its latest day in the run.",
+		}, []string{"company"}),
+		CompanyDay: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "marktstem_company_latest_day_timestamp_seconds", Help: "Unix time (midnight UTC) of the day that marktstem_company_sentiment and marktstem_company_regulatory_risk describe.",
+		}, []string{"company"}),
+		CompanyArticles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "marktstem_company_articles_total", Help: "Scored articles that name a watched company.",
+		}, []string{"company"}),
 	}
 	reg.MustRegister(m.ArticlesRead, m.ArticlesScored, m.ArticlesRejected, m.FilesSkipped, m.Tokens, m.InputBytes,
-		m.Mentions, m.NoHitArticles, m.LexiconHits, m.StageDuration, m.Sentiment, m.RegulatoryRisk,
-		m.RunDuration, m.LastSuccess, m.LastRunArticles, m.BuildInfo)
+		m.Mentions, m.ArticlesWithCompany, m.NoHitArticles, m.LexiconHits, m.DuplicatesDropped, m.StageDuration,
+		m.Sentiment, m.RegulatoryRisk, m.RunDuration, m.LastSuccess, m.LastRunArticles, m.BuildInfo,
+		m.CompanySentiment, m.CompanyRisk, m.CompanyDay, m.CompanyArticles)
 	for _, s := range stages {
 		m.StageDuration.WithLabelValues(s)
+	}
+	for _, k := range duplicateKinds {
+		m.DuplicatesDropped.WithLabelValues(string(k))
 	}
 	return m
 }
 
+// NoCategory is the category label of hits from lexicons without
+// regulatory categories (the sentiment and direction lexicons). An explicit
+// value rather than "" because an empty label is the same as no label in
+// PromQL, which makes "by (category)" sums confusing.
+const NoCategory = "none"
+
+// LexiconLabel is one (lexicon, category) label pair of
+// marktstem_lexicon_hits_total. Category "" means NoCategory.
+type LexiconLabel struct {
+	Lexicon  string
+	Category string
+}
+
+// DuplicateKind is the kind label of marktstem_duplicates_dropped_total.
+type DuplicateKind string
+
+// The duplicate kinds. The set is closed so the label stays bounded.
+const (
+	DuplicateID   DuplicateKind = "id"   // an article id already seen in the run
+	DuplicateNear DuplicateKind = "near" // near-duplicate text of an earlier article
+)
+
+var duplicateKinds = []DuplicateKind{DuplicateID, DuplicateNear}
+
 // Init sets the build info and pre-creates the label values of the reject
-// reasons and lexicons, so dashboards see zeros rather than missing series.
-func (m *Metrics) Init(version string, rejectReasons, lexiconNames []string) {
+// reasons and of the (lexicon, category) pairs the loaded lexicons can
+// produce, so dashboards see zeros rather than missing series.
+func (m *Metrics) Init(version string, rejectReasons []string, lexicons []LexiconLabel) {
 	m.BuildInfo.WithLabelValues(version, runtime.Version()).Set(1)
 	for _, r := range rejectReasons {
 		m.ArticlesRejected.WithLabelValues(r)
 	}
-	for _, l := range lexiconNames {
-		m.LexiconHits.WithLabelValues(l)
+	for _, l := range lexicons {
+		m.LexiconHits.WithLabelValues(l.Lexicon, category(l.Category))
 	}
+}
+
+func category(c string) string {
+	if c == "" {
+		return NoCategory
+	}
+	return c
+}
+
+// AddLexiconHits counts n hits of a lexicon in a regulatory category ("" for
+// none).
+func (m *Metrics) AddLexiconHits(lexicon, cat string, n int) {
+	m.LexiconHits.WithLabelValues(lexicon, category(cat)).Add(float64(n))
+}
+
+// DropDuplicate counts one article dropped as a duplicate of the given kind.
+func (m *Metrics) DropDuplicate(kind DuplicateKind) {
+	m.DuplicatesDropped.WithLabelValues(string(kind)).Inc()
 }
 
 // WriteTextfile writes the registry's metrics to path for node_exporter's

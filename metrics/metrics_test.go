@@ -20,7 +20,7 @@ func newTest(t *testing.T) (*Metrics, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	m := New(reg)
-	m.Init("test", []string{"bad_json", "empty"}, []string{"finance", "regulatory"})
+	m.Init("test", []string{"bad_json", "empty"}, []LexiconLabel{{Lexicon: "finance-sentiment"}, {Lexicon: "regulatory", Category: "tax"}})
 	return m, reg
 }
 
@@ -28,6 +28,11 @@ func TestLint(t *testing.T) {
 	m, reg := newTest(t)
 	m.ArticlesRead.Add(3)
 	m.StageDuration.WithLabelValues("tokenize").Observe(0.0001)
+	m.DropDuplicate(DuplicateID)
+	if err := m.Watch([]string{"asml"}); err != nil {
+		t.Fatal(err)
+	}
+	m.SetCompanyDays([]CompanyDayValue{{CompanyID: "asml", Date: time.Now(), Articles: 1, Sentiment: 0.1, Risk: 0.2}})
 	problems, err := testutil.GatherAndLint(reg)
 	if err != nil {
 		t.Fatal(err)

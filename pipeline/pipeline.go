@@ -56,7 +56,9 @@ type Config struct {
 	Alloc        memory.Allocator // optional; Go allocator by default
 	RunTime      time.Time        // recorded in the output metadata
 	Version      string
-	MaxBytes     int // per article; 0 means the reader's default
+	MaxBytes     int               // per article; 0 means the reader's default
+	Layout       arrowout.Layout   // file format and partitioning; zero: flat Arrow IPC
+	Panel        aggregate.Options // company_daily smoothing and z-scores; zero: defaults
 }
 
 // Summary reports a finished run.
@@ -105,7 +107,7 @@ type scored struct {
 	mentions []arrowout.Mention
 	obs      []aggregate.Obs
 	tokens   int
-	hits     map[string]int
+	hits     map[metrics.LexiconLabel]int
 	noHit    bool
 }
 
@@ -138,7 +140,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	for _, f := range cfg.Lexicons.Files {
 		meta.Lexicons = append(meta.Lexicons, arrowout.Lexicon{Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
 	}
-	sink, err := newSink(cfg.OutDir, cfg.Alloc, meta)
+	panel := aggregate.New(cfg.Panel)
+	var err error
+	if meta.Panel, err = panelMeta(panel.Options()); err != nil {
+		return nil, err
+	}
+	sink, err := newSink(cfg.OutDir, cfg.Layout, cfg.Alloc, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +199,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	go func() { wg.Wait(); close(results) }()
 
 	sum := &Summary{RejectsByReason: map[string]int{}}
-	panel := aggregate.New()
 	totals := map[string]*companyAcc{}
 	pending := map[int]*item{}
 	next := 0
@@ -234,7 +240,10 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			CompanyID: d.CompanyID, CompanyName: d.CompanyName, Date: d.Date,
 			NArticles: int32(d.Articles), NMentions: int32(d.Mentions),
 			SentimentMean: d.SentimentMean, SentimentWeighted: d.SentimentWeighted,
-			RegulatoryRiskMean: d.RiskMean, RegulatoryRiskMax: d.RiskMax,
+			RegulatoryRiskMean: d.RiskMean, RegulatoryRiskMax: d.RiskMax, RegulatoryRiskWeighted: d.RiskWeighted,
+			SentimentStd: d.SentimentStd, RegulatoryRiskStd: d.RiskStd, NegativeShare: d.NegativeShare, Buzz: d.Buzz,
+			SentimentIndex: d.SentimentIndex, RegulatoryRiskIndex: d.RiskIndex, SentimentZ: d.SentimentZ, RegulatoryRiskZ: d.RiskZ,
+			RiskCategories: d.Categories,
 		}); err != nil {
 			return nil, fmt.Errorf("write company_daily: %w", err)
 		}
@@ -260,6 +269,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		m.FilesSkipped.Add(float64(sum.SkippedFiles))
 		m.RunDuration.Set(sum.Duration.Seconds())
 		m.LastRunArticles.Set(float64(sum.Read))
+		// Sentiment is relevance-weighted and risk the plain mean, as in
+		// the summary; a smoothed index can replace both once it is settled.
+		cv := make([]metrics.CompanyDayValue, len(days))
+		for i, d := range days {
+			cv[i] = metrics.CompanyDayValue{CompanyID: d.CompanyID, Date: d.Date, Articles: d.Articles, Sentiment: d.SentimentWeighted, Risk: d.RiskMean}
+		}
+		m.SetCompanyDays(cv)
 		m.LastSuccess.SetToCurrentTime()
 	}
 	return sum, nil
@@ -280,6 +296,9 @@ func NewAnalyzer(set *lexicons.Set, reg *entities.Registry) *Analyzer {
 
 // Registry returns the company registry the analyzer matches against.
 func (an *Analyzer) Registry() *entities.Registry { return an.reg }
+
+// Scorer returns the scorer the analyzer uses (for explanations).
+func (an *Analyzer) Scorer() *scoring.Scorer { return an.sc }
 
 // Analysis is everything known about one article after scoring.
 type Analysis struct {
@@ -327,9 +346,9 @@ func process(it *item, an *Analyzer, buf *tokenize.Result) *scored {
 	it.elapsed = x.Elapsed
 	res := x.Score
 	date := a.Date()
-	out := &scored{tokens: len(buf.Tokens), hits: map[string]int{}, noHit: res.NoHit}
+	out := &scored{tokens: len(buf.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit}
 	for _, h := range res.Hits {
-		out.hits[h.Lexicon]++
+		out.hits[metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}]++
 	}
 	out.article = arrowout.Article{
 		ArticleID: a.ID, Published: date, PublishedPrecision: string(a.Precision),
@@ -337,18 +356,18 @@ func process(it *item, an *Analyzer, buf *tokenize.Result) *scored {
 		NTokens: int32(len(buf.Tokens)), NSentences: int32(len(buf.Sentences)), NCompanies: int32(len(x.Companies)),
 		Sentiment: res.Sentiment, SentimentLabel: res.Label, SentimentHits: int32(res.SentimentHits),
 		RegulatoryRisk: res.Risk, RegulatoryRiskFlag: res.Flag, RiskHits: int32(res.RiskHits),
-		TopTerms: scoring.TopTerms(res.Hits, 8),
+		TopTerms: scoring.TopTerms(res.Hits, 8), RiskCategories: res.Categories,
 	}
 	for _, cs := range x.Companies {
 		c := an.reg.Company(cs.Root)
 		out.mentions = append(out.mentions, arrowout.Mention{
 			ArticleID: a.ID, Published: date, CompanyID: c.ID, CompanyName: c.Name,
 			NMentions: int32(cs.Mentions), Matched: cs.Matched, FirstOffset: int32(cs.FirstOffset),
-			Relevance: cs.Relevance, Sentiment: cs.Sentiment, RegulatoryRisk: cs.Risk,
+			Relevance: cs.Relevance, Sentiment: cs.Sentiment, RegulatoryRisk: cs.Risk, RiskCategories: cs.Categories,
 		})
 		out.obs = append(out.obs, aggregate.Obs{
 			CompanyID: c.ID, CompanyName: c.Name, Date: date, ArticleID: a.ID,
-			Mentions: cs.Mentions, Relevance: cs.Relevance, Sentiment: cs.Sentiment, Risk: cs.Risk,
+			Mentions: cs.Mentions, Relevance: cs.Relevance, Sentiment: cs.Sentiment, Risk: cs.Risk, Categories: cs.Categories,
 		})
 	}
 	return out
@@ -384,26 +403,41 @@ func rank(totals map[string]*companyAcc) []CompanyTotal {
 // sink owns the output files of a run until they are committed.
 type sink struct {
 	dir      string
-	articles *arrowout.Writer[arrowout.Article]
-	mentions *arrowout.Writer[arrowout.Mention]
-	days     *arrowout.Writer[arrowout.CompanyDay]
+	articles *arrowout.Output[arrowout.Article]
+	mentions *arrowout.Output[arrowout.Mention]
+	days     *arrowout.Output[arrowout.CompanyDay]
 	rejects  *os.File
 	rejectsW *bufio.Writer
 	rejEnc   *json.Encoder
 	done     bool
 }
 
-func newSink(dir string, mem memory.Allocator, meta arrowout.Metadata) (*sink, error) {
+// panelMeta is the marktstem.panel metadata: the settings behind
+// company_daily's derived columns.
+func panelMeta(o aggregate.Options) (string, error) {
+	b, err := json.Marshal(struct {
+		Smoothing string `json:"smoothing"`
+		Window    int    `json:"window_days"`
+		ZMin      int    `json:"zscore_min_companies"`
+		Buzz      int    `json:"buzz_window_days"`
+	}{o.Smoothing.String(), o.Smoothing.Window, o.ZMin, aggregate.BuzzWindow})
+	if err != nil {
+		return "", fmt.Errorf("encode panel metadata: %w", err)
+	}
+	return string(b), nil
+}
+
+func newSink(dir string, layout arrowout.Layout, mem memory.Allocator, meta arrowout.Metadata) (*sink, error) {
 	s := &sink{dir: dir}
 	var err error
-	if s.articles, err = arrowout.NewArticleWriter(filepath.Join(dir, "articles.arrow"), mem, meta); err != nil {
+	if s.articles, err = arrowout.NewArticleOutput(dir, layout, mem, meta); err != nil {
 		return nil, err
 	}
-	if s.mentions, err = arrowout.NewMentionWriter(filepath.Join(dir, "mentions.arrow"), mem, meta); err != nil {
+	if s.mentions, err = arrowout.NewMentionOutput(dir, layout, mem, meta); err != nil {
 		s.abort()
 		return nil, err
 	}
-	if s.days, err = arrowout.NewCompanyDayWriter(filepath.Join(dir, "company_daily.arrow"), mem, meta); err != nil {
+	if s.days, err = arrowout.NewCompanyDayOutput(dir, layout, mem, meta); err != nil {
 		s.abort()
 		return nil, err
 	}
@@ -440,6 +474,9 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		log.Warn("article rejected", "file", r.Origin.File, "line", r.Origin.Line, "reason", string(r.Reason), "detail", r.Detail)
 		if m != nil {
 			m.ArticlesRejected.WithLabelValues(string(r.Reason)).Inc()
+			if r.Reason == ingest.ReasonDuplicateID {
+				m.DropDuplicate(metrics.DuplicateID)
+			}
 		}
 		if err := s.rejEnc.Encode(rejectRecord{File: r.Origin.File, Line: r.Origin.Line, Offset: r.Origin.Offset, ID: r.ID, Reason: string(r.Reason), Detail: r.Detail}); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
@@ -475,8 +512,11 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		m.ArticlesScored.Inc()
 		m.Tokens.Add(float64(out.tokens))
 		m.Mentions.Add(float64(len(out.mentions)))
-		for lex, n := range out.hits {
-			m.LexiconHits.WithLabelValues(lex).Add(float64(n))
+		if len(out.mentions) > 0 {
+			m.ArticlesWithCompany.Inc()
+		}
+		for l, n := range out.hits {
+			m.AddLexiconHits(l.Lexicon, l.Category, n)
 		}
 		if out.noHit {
 			m.NoHitArticles.Inc()
@@ -494,13 +534,14 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 func (s *sink) commit() ([]string, error) {
 	var out []string
 	for _, w := range []interface {
-		Close() error
+		Close() ([]string, error)
 	}{s.articles, s.mentions, s.days} {
-		if err := w.Close(); err != nil {
+		paths, err := w.Close()
+		if err != nil {
 			return nil, fmt.Errorf("close output: %w", err)
 		}
+		out = append(out, paths...)
 	}
-	out = append(out, filepath.Join(s.dir, "articles.arrow"), filepath.Join(s.dir, "mentions.arrow"), filepath.Join(s.dir, "company_daily.arrow"))
 	if err := s.rejectsW.Flush(); err != nil {
 		return nil, fmt.Errorf("write rejects: %w", err)
 	}

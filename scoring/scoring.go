@@ -34,8 +34,9 @@ const (
 	riskScale = 1.5
 	// reliefShare is how much relief offsets adverse weight.
 	reliefShare = 0.5
-	// directionWeight is the base weight of a direction pair (winst stijgt).
-	directionWeight = 0.5
+	// quoteFactor damps hits inside quotation marks: reported claims and
+	// scare quotes ('herstel') are weaker evidence than the paper's own words.
+	quoteFactor = 0.8
 	// questionFactor damps sentences that ask rather than state.
 	questionFactor = 0.5
 	// titleFactor weighs headline hits up: headlines state the news.
@@ -68,7 +69,8 @@ type Hit struct {
 	Category string // regulatory category
 	Via      Via
 	Base     float64  // the entry's weight
-	Weight   float64  // after shifters and context
+	Factor   float64  // product of the shifter and context factors
+	Weight   float64  // Base × Factor
 	Shifts   []string // what changed the weight, e.g. "niet×-0.8"
 }
 
@@ -114,11 +116,15 @@ type Scorer struct {
 	actorIx    *index
 	catIndex   map[string]int
 	categories []string
+	cal        lexicons.Calibration
 }
 
 // New builds a Scorer from a lexicon set.
 func New(set *lexicons.Set) *Scorer {
-	s := &Scorer{sentiment: set.Sentiment, regulatory: set.Regulatory, shifters: set.Shifters, actors: set.Actors}
+	s := &Scorer{sentiment: set.Sentiment, regulatory: set.Regulatory, shifters: set.Shifters, actors: set.Actors, cal: set.Calibration}
+	if s.cal == (lexicons.Calibration{}) {
+		s.cal = lexicons.DefaultCalibration() // a Set built by hand
+	}
 	terms := func(n int, f func(int) string) []string {
 		out := make([]string, n)
 		for i := range out {
@@ -151,6 +157,9 @@ func New(set *lexicons.Set) *Scorer {
 	}
 	return s
 }
+
+// Calibration returns the label thresholds and direction weight in use.
+func (s *Scorer) Calibration() lexicons.Calibration { return s.cal }
 
 // Categories returns the regulatory categories in the order of Result.Categories.
 func (s *Scorer) Categories() []string { return s.categories }
@@ -229,6 +238,7 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 			i++
 		}
 		question := last > first && toks[last-1].Norm == "?"
+		quoted := quotedTokens(toks, first, last)
 		inTitle := titleLen > 0 && sent.Start < titleLen
 		used := map[int]bool{} // tokens consumed by direction pairs or masked
 		for i := first; i < last && i < len(mask); i++ {
@@ -257,21 +267,21 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 		for h := start; h < len(res.Hits); h++ {
 			hit := &res.Hits[h]
 			hit.Clause = res.ClauseOf[hit.First]
-			hit.Weight = hit.Base
-			s.applyShifts(hit, shifts, res.ClauseOf)
+			hit.Factor = 1
+			s.applyShifts(hit, shifts, res.ClauseOf, toks, last)
+			if quoted[hit.First-first] {
+				hit.shift("quote", quoteFactor)
+			}
 			if question {
-				hit.Weight *= questionFactor
-				hit.Shifts = append(hit.Shifts, "?×"+fmtFactor(questionFactor))
+				hit.shift("?", questionFactor)
 			}
 			if inTitle {
-				hit.Weight *= titleFactor
-				hit.Shifts = append(hit.Shifts, "title×"+fmtFactor(titleFactor))
+				hit.shift("title", titleFactor)
 			}
-			if hit.Kind == Regulatory && hit.Weight > 0 && boost > 0 {
-				f := 1 + actorBoost*boost
-				hit.Weight *= f
-				hit.Shifts = append(hit.Shifts, "actor×"+fmtFactor(f))
+			if hit.Kind == Regulatory && hit.Base*hit.Factor > 0 && boost > 0 {
+				hit.shift("actor", 1+actorBoost*boost)
 			}
+			hit.Weight = hit.Base * hit.Factor
 		}
 	}
 	weights := make([]float64, len(res.Hits))
@@ -279,7 +289,7 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 		weights[i] = 1
 	}
 	res.Sentiment, res.Risk = s.Summarize(res.Hits, weights, res.Categories)
-	res.Label = Label(res.Sentiment)
+	res.Label = s.Label(res.Sentiment)
 	res.Flag = res.Risk >= FlagThreshold
 	for _, h := range res.Hits {
 		if h.Kind == Regulatory {
@@ -348,7 +358,7 @@ func (s *Scorer) directionHits(toks []tokenize.Token, first, last int, res *Resu
 		res.Hits = append(res.Hits, Hit{
 			Kind: Direction, First: lo, N: hi - lo, Start: toks[lo].Start, End: toks[hi-1].End,
 			Sentence: toks[lo].Sentence, Term: obj.Term + " " + verb.Term, Lexicon: "direction", Via: o.via,
-			Base: directionWeight * obj.Polarity * verb.Polarity,
+			Base: s.cal.Direction * obj.Polarity * verb.Polarity,
 		})
 	}
 }
@@ -386,18 +396,65 @@ func (s *Scorer) lexiconHits(toks []tokenize.Token, first, last int, res *Result
 	}
 }
 
+// shift multiplies the hit's factor and records why.
+func (h *Hit) shift(name string, f float64) {
+	h.Factor *= f
+	h.Shifts = append(h.Shifts, name+"×"+fmtFactor(f))
+}
+
+// quotedTokens marks the tokens of a sentence that stand between quotation
+// marks. An unclosed quote runs to the end of the sentence: headlines quote
+// a source without closing ('Olieprijs gaat weer omhoog).
+func quotedTokens(toks []tokenize.Token, first, last int) []bool {
+	out := make([]bool, last-first)
+	in := false
+	for i := first; i < last; i++ {
+		t := toks[i]
+		if t.Kind == tokenize.Punct {
+			switch t.Norm {
+			case "\"", "'", "`":
+				in = !in
+				continue
+			case "“", "„", "‘", "«":
+				in = true
+				continue
+			case "”", "’", "»":
+				in = false
+				continue
+			}
+		}
+		out[i-first] = in
+	}
+	return out
+}
+
+// clauseFinalNiet reports whether the negator at token at is the last word
+// of its clause: "De winst steeg vorig jaar niet." In Dutch main clauses
+// niet follows the finite verb and its objects, so it negates the whole
+// verb phrase before it rather than the next word.
+func clauseFinalNiet(toks []tokenize.Token, at, n, last int, clauseOf []int) bool {
+	k := at + n
+	return k >= last || toks[k].Kind == tokenize.Punct || clauseOf[k] != clauseOf[at]
+}
+
 // applyShifts applies the valence shifters of the sentence to a hit:
-// negators within three tokens before it in its clause (or a clause-final
-// niet right after it, Dutch word order), the nearest amplifier or downtoner
-// right before it, hedges in its clause, and contrast: the clause after
-// maar/echter weighs more, the clause introduced by hoewel/ondanks less.
-func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int) {
+//   - negators: within three tokens before it in its clause (geen winst,
+//     geen enkele groei, nooit winstgevend), inside a direction pair (de
+//     winst niet steeg, in a subordinate clause), within two tokens after it
+//     (het was niet goed), or clause-final niet anywhere after it in its
+//     clause (de winst steeg vorig jaar niet);
+//   - the nearest amplifier or downtoner right before it;
+//   - hedges before it in its clause;
+//   - contrast: the clause after maar/echter/desondanks weighs more (factor
+//     ≥ 1), the clause introduced by hoewel/ondanks less.
+func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int, toks []tokenize.Token, last int) {
 	c := clauseOf[hit.First]
 	end := hit.First + hit.N
 	negated, intens := false, false
 	for k := len(shifts) - 1; k >= 0; k-- {
 		sh := shifts[k]
-		if sh.at >= hit.First && sh.at < end {
+		inside := sh.at >= hit.First && sh.at < end
+		if inside && (sh.kind != lexicons.Negator || hit.Kind != Direction) {
 			continue // part of the hit itself
 		}
 		before := sh.at < hit.First
@@ -410,21 +467,19 @@ func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int) {
 			if negated || clauseOf[sh.at] != c {
 				continue
 			}
-			if (before && dist <= 3) || (!before && dist <= 2 && sh.term == "niet") {
+			final := !before && !inside && sh.term == "niet" && clauseFinalNiet(toks, sh.at, sh.n, last, clauseOf)
+			if inside || (before && dist <= 3) || (!before && dist <= 2 && sh.term == "niet") || final {
 				negated = true
-				hit.Weight *= sh.factor
-				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+				hit.shift(sh.term, sh.factor)
 			}
 		case lexicons.Amplifier, lexicons.Downtoner:
 			if !intens && before && dist <= 2 && clauseOf[sh.at] == c {
 				intens = true
-				hit.Weight *= sh.factor
-				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+				hit.shift(sh.term, sh.factor)
 			}
 		case lexicons.Hedge:
 			if before && clauseOf[sh.at] == c {
-				hit.Weight *= sh.factor
-				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+				hit.shift(sh.term, sh.factor)
 			}
 		case lexicons.Contrast:
 			if !before {
@@ -433,8 +488,7 @@ func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int) {
 			// A factor above 1 lifts what follows (maar); below 1 damps
 			// the clause the word introduces (hoewel).
 			if sh.factor >= 1 || clauseOf[sh.at] == c || clauseOf[sh.at]+1 == c {
-				hit.Weight *= sh.factor
-				hit.Shifts = append(hit.Shifts, sh.term+"×"+fmtFactor(sh.factor))
+				hit.shift(sh.term, sh.factor)
 			}
 		}
 	}
@@ -487,7 +541,20 @@ func riskOf(adverse, relief float64) float64 {
 	return 1 - math.Exp(-math.Max(0, adverse-reliefShare*relief)/riskScale)
 }
 
-// Label maps a sentiment score to positive, neutral or negative.
+// Label maps a sentiment score to a label with the scorer's calibrated
+// thresholds (±LabelThreshold unless a learned lexicon sets them).
+func (s *Scorer) Label(sentiment float64) string {
+	switch {
+	case sentiment >= s.cal.Positive:
+		return "positive"
+	case sentiment <= s.cal.Negative:
+		return "negative"
+	}
+	return "neutral"
+}
+
+// Label maps a sentiment score to positive, neutral or negative at the
+// default thresholds ±LabelThreshold.
 func Label(sentiment float64) string {
 	switch {
 	case sentiment >= LabelThreshold:
@@ -550,3 +617,17 @@ func (h Hit) Explain(text string) string {
 }
 
 func fmtFactor(f float64) string { return strconv.FormatFloat(f, 'g', 3, 64) }
+
+// SentenceSentiment is the sentiment of one sentence: the article formula
+// applied to that sentence's hits alone, so explain can show where an
+// article's score comes from.
+func (s *Scorer) SentenceSentiment(hits []Hit, sentence int) float64 {
+	w := make([]float64, len(hits))
+	for i, h := range hits {
+		if h.Sentence == sentence {
+			w[i] = 1
+		}
+	}
+	sent, _ := s.Summarize(hits, w, nil)
+	return sent
+}

@@ -18,6 +18,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${need_apt[@]}" | sort -u) >/dev/null
 fi
+# The interop tests' independent readers: apache-arrow (JS) reads the Arrow
+# IPC files, DuckDB the Parquet files; pinned by test/interop/package-lock.json.
+if ! command -v npm >/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "== apt-get install nodejs npm"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+echo "== npm ci --prefix test/interop"
+npm ci --prefix test/interop --no-audit --no-fund --loglevel=error >/dev/null
 # Integration tests fail instead of skipping when a component is missing.
 export CI=${CI:-true}
 # Formatting and vet are part of the tests: CI fails on either.
@@ -49,5 +59,21 @@ for f in articles.arrow mentions.arrow company_daily.arrow rejects.jsonl; do
   test -s "$tmp/out/$f" || test -f "$tmp/out/$f" || { echo "missing $f"; exit 1; }
 done
 go run ./cmd/marktstem cat --format csv "$tmp/out/company_daily.arrow" | head -3
+# Parquet, hive-partitioned by date; cat reads Parquet too.
+go run ./cmd/marktstem score --quiet --format parquet --partition date --out "$tmp/out-hive" seeds/ > /dev/null
+ls "$tmp"/out-hive/company_daily/date=*/part-0.parquet > /dev/null
+go run ./cmd/marktstem cat --schema "$tmp/out-hive/company_daily/date=2024-03-14/part-0.parquet" | head -3
 grep -q '^marktstem_articles_scored_total' "$tmp/marktstem.prom"
+
+# Notebooks: every notebooks/*.ipynb runs headlessly on a fresh score of seeds/; a failing cell
+# fails. Needs Debian's jupyter, nbconvert, ipykernel, pandas and matplotlib for /usr/bin/python3,
+# installed only when missing (sudo only when not root); under CI=true still missing = failure.
+if ! /usr/bin/python3 -c 'import nbconvert, ipykernel, pandas, matplotlib' 2>/dev/null; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "== apt-get install notebook packages"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      jupyter-nbconvert python3-nbconvert jupyter-client python3-ipykernel python3-pandas python3-matplotlib >/dev/null; } \
+    || echo "apt-get install of the notebook packages failed"
+fi
+bash scripts/notebooks.sh
 echo "== all tests passed"

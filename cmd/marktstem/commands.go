@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,7 +28,7 @@ func cmdCat(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	format := fs.String("format", "table", "output format: csv, jsonl or table")
 	schema := fs.Bool("schema", false, "print the schema and metadata instead of the rows")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: marktstem cat [--format csv|jsonl|table] [--schema] FILE.arrow…\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: marktstem cat [--format csv|jsonl|table] [--schema] FILE…\n\nPrints Arrow IPC files (.arrow, streams too) and Parquet files, told apart by content.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	files, err := parseArgs(fs, args)
@@ -35,7 +36,7 @@ func cmdCat(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if len(files) == 0 {
-		return fmt.Errorf("%w: name an Arrow file, e.g. out/articles.arrow", errUsage)
+		return fmt.Errorf("%w: name an Arrow or Parquet file, e.g. out/articles.arrow", errUsage)
 	}
 	f, err := arrowout.ParseFormat(*format)
 	if err != nil {
@@ -61,8 +62,9 @@ func cmdExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var f scoreFlags
 	f.register(fs)
 	id := fs.String("id", "", "explain only the article with this `id`")
+	text := fs.String("text", "", "explain this `sentence` (or headline) instead of articles")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: marktstem explain [flags] [INPUT…]\n\nPrints every lexicon hit (words, byte offsets, entry, shifters) and each company's share.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: marktstem explain [flags] [INPUT…]\n       marktstem explain --text \"De winst steeg niet.\"\n\nPrints each sentence with its score and the terms, shifters and rules behind it (words, byte\noffsets, lexicon entry, lookup route), then each company's share.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	inputs, err := parseArgs(fs, args)
@@ -91,6 +93,11 @@ func cmdExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		explain(stdout, a, x, an)
 		return nil
 	}
+	if *text != "" {
+		a := &ingest.Article{ID: "text", Title: *text}
+		explain(stdout, a, an.Analyze(a, &buf), an)
+		return nil
+	}
 	if len(inputs) == 0 {
 		return reader.WalkFS(ctx, seeds.FS(), seeds.ArticlesDir, "seeds", emit)
 	}
@@ -102,12 +109,27 @@ func explain(w io.Writer, a *ingest.Article, x pipeline.Analysis, an *pipeline.A
 	fmt.Fprintf(w, "%s  %s  %s\n", a.ID, a.Date().Format("2006-01-02"), a.Title)
 	fmt.Fprintf(w, "  sentiment %+.3f (%s, %d hits)  regulatory risk %.3f (flag %v, %d hits)  tokens %d  sentences %d\n",
 		s.Sentiment, s.Label, s.SentimentHits, s.Risk, s.Flag, s.RiskHits, s.Tokens, s.Sentences)
-	for _, h := range s.Hits {
-		kind := "sentiment"
-		if h.Kind == scoring.Regulatory {
-			kind = "risk"
+	cal := an.Scorer().Calibration()
+	fmt.Fprintf(w, "  sentiment = x/√(x²+1), x = Σ weights / √max(1, hits); negative ≤ %+.3f, positive ≥ %+.3f\n", cal.Negative, cal.Positive)
+	for si, sent := range x.Tokens.Sentences {
+		var hits []scoring.Hit
+		for _, h := range s.Hits {
+			if h.Sentence == si {
+				hits = append(hits, h)
+			}
 		}
-		fmt.Fprintf(w, "    s%-3d %-9s %s\n", h.Sentence, kind, h.Explain(x.Text))
+		sv := an.Scorer().SentenceSentiment(s.Hits, si)
+		fmt.Fprintf(w, "  s%-3d %+.3f %-8s %s\n", si, sv, an.Scorer().Label(sv), clip(x.Text[sent.Start:sent.End], 100))
+		for _, h := range hits {
+			kind := "sentiment"
+			switch h.Kind {
+			case scoring.Regulatory:
+				kind = "risk"
+			case scoring.Direction:
+				kind = "rule"
+			}
+			fmt.Fprintf(w, "         %-9s %s\n", kind, h.Explain(x.Text))
+		}
 	}
 	for _, act := range s.Actors {
 		fmt.Fprintf(w, "    s%-3d actor     %q [%d:%d] weight %.2f\n", act.Sentence, x.Text[act.Start:act.End], act.Start, act.End, act.Weight)
@@ -119,6 +141,15 @@ func explain(w io.Writer, a *ingest.Article, x pipeline.Analysis, an *pipeline.A
 			co.Name, c.Relevance, c.Sentiment, c.Risk, c.Mentions, c.Matched)
 	}
 	fmt.Fprintln(w)
+}
+
+// clip shortens s to at most n runes for one-line display.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

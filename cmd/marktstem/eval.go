@@ -8,14 +8,20 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/training"
 )
 
 // labelled is one headline of an evaluation set.
@@ -24,10 +30,16 @@ type labelled struct {
 	gold     int // −1/0/1 for sentiment, 0/1 for regulatory risk
 }
 
+// columns names the columns of a labelled TSV; empty names are detected.
+type columns struct {
+	id, text, label string
+}
+
 // readLabelled reads a TSV with a header naming an id column, a headline
 // column and a label column ("label" for sentiment, "reg_risk" for
-// regulatory risk). It returns the rows and which task the file is for.
-func readLabelled(path string) ([]labelled, string, error) {
+// regulatory risk) unless cols names them. It returns the rows and which
+// task the file is for.
+func readLabelled(path string, cols columns) ([]labelled, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", err
@@ -47,6 +59,14 @@ func readLabelled(path string) ([]labelled, string, error) {
 	}
 	task, labelCol := "", ""
 	switch {
+	case cols.label != "":
+		if !hasCol(col, cols.label) {
+			return nil, "", fmt.Errorf("%s: no column %q (--label-col)", path, cols.label)
+		}
+		task, labelCol = "sentiment", cols.label
+		if cols.label == "reg_risk" {
+			task = "regulatory"
+		}
 	case hasCol(col, "reg_risk"):
 		task, labelCol = "regulatory", "reg_risk"
 	case hasCol(col, "label"):
@@ -54,12 +74,24 @@ func readLabelled(path string) ([]labelled, string, error) {
 	default:
 		return nil, "", fmt.Errorf("%s: header needs a label or reg_risk column", path)
 	}
-	textCol := "headline"
-	if !hasCol(col, textCol) {
+	textCol := cols.text
+	switch {
+	case textCol != "":
+		if !hasCol(col, textCol) {
+			return nil, "", fmt.Errorf("%s: no column %q (--text-col)", path, textCol)
+		}
+	case hasCol(col, "headline"):
+		textCol = "headline"
+	case hasCol(col, "text"):
 		textCol = "text"
+	default:
+		return nil, "", fmt.Errorf("%s: header needs a headline or text column (or --text-col)", path)
 	}
-	if !hasCol(col, textCol) {
-		return nil, "", fmt.Errorf("%s: header needs a headline or text column", path)
+	idCol := cols.id
+	if idCol == "" {
+		idCol = "id"
+	} else if !hasCol(col, idCol) {
+		return nil, "", fmt.Errorf("%s: no column %q (--id-col)", path, idCol)
 	}
 	var out []labelled
 	for {
@@ -78,9 +110,12 @@ func readLabelled(path string) ([]labelled, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("%s:%d: label %q: %w", path, line, rec[col[labelCol]], err)
 		}
+		if (task == "sentiment" && (g < -1 || g > 1)) || (task == "regulatory" && (g < 0 || g > 1)) {
+			return nil, "", fmt.Errorf("%s:%d: label %d out of range for %s", path, line, g, task)
+		}
 		id := strconv.Itoa(line)
-		if hasCol(col, "id") {
-			id = rec[col["id"]]
+		if hasCol(col, idCol) && len(rec) > col[idCol] {
+			id = rec[col[idCol]]
 		}
 		out = append(out, labelled{id: id, text: rec[col[textCol]], gold: g})
 	}
@@ -95,20 +130,35 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var f scoreFlags
 	f.register(fs)
 	preds := fs.String("predictions", "", "write per-headline predictions to this TSV `file`")
+	labels := fs.String("labels", "", "labelled TSV `file` to evaluate (or name files as arguments)")
+	var cols columns
+	fs.StringVar(&cols.id, "id-col", "", "`column` with the text id (default: id, else the line number)")
+	fs.StringVar(&cols.text, "text-col", "", "`column` with the text (default: headline, else text)")
+	fs.StringVar(&cols.label, "label-col", "", "`column` with the gold label: −1/0/1 sentiment, or 0/1 if named reg_risk (default: reg_risk, else label)")
+	folds := fs.Int("folds", 0, "cross-validate learned weights: learn on k−1 of `k` folds (by hash of the id) from the lexicons without the learned one, score the held-out fold")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: marktstem eval [flags] FILE.tsv…\n\nScores labelled headlines (TSV with id, headline and label (−1/0/1) or reg_risk (0/1) columns)\nand prints accuracy, macro-F1 and the confusion matrix.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: marktstem eval [flags] [--labels] FILE.tsv…\n\nScores labelled headlines (TSV with id, headline and label (−1/0/1) or reg_risk (0/1) columns)\nand prints accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix.\nWith --folds k it reports k-fold cross-validated figures of `marktstem lexicon learn` instead.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	files, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
+	if *labels != "" {
+		files = append([]string{*labels}, files...)
+	}
 	if len(files) == 0 {
 		return fmt.Errorf("%w: name a labelled TSV file", errUsage)
+	}
+	if *folds == 1 || *folds < 0 {
+		return fmt.Errorf("%w: --folds %d: want 0 (no cross-validation) or at least 2", errUsage, *folds)
 	}
 	e, err := f.setup(io.Discard)
 	if err != nil {
 		return err
+	}
+	if *folds > 0 {
+		return crossValidate(ctx, stdout, e, files, cols, *folds)
 	}
 	an := pipeline.NewAnalyzer(e.lex, e.reg)
 	var pw *bufio.Writer
@@ -127,9 +177,12 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rows, task, err := readLabelled(path)
+		rows, task, err := readLabelled(path, cols)
 		if err != nil {
 			return err
+		}
+		if task == "sentiment" {
+			warnInSample(stdout, e.lex, path)
 		}
 		classes := []int{-1, 0, 1}
 		if task == "regulatory" {
@@ -208,4 +261,95 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// warnInSample notes when the learned lexicon was learned from the file
+// being evaluated: its figures are then in-sample, not a measure of quality.
+func warnInSample(w io.Writer, set *lexicons.Set, path string) {
+	for _, f := range set.Files {
+		if f.Meta["name"] == lexicons.LearnedName && strings.Contains(f.Meta["source"], filepath.Base(path)) {
+			fmt.Fprintf(w, "note: the learned lexicon (%s) was learned from %s: these figures are in-sample; use --folds 5\n", f.Version(), filepath.Base(path))
+		}
+	}
+}
+
+// examples reads labelled sentiment texts for learning.
+func examples(path string, cols columns) ([]training.Example, error) {
+	rows, task, err := readLabelled(path, cols)
+	if err != nil {
+		return nil, err
+	}
+	if task != "sentiment" {
+		return nil, fmt.Errorf("%w: %s: learning needs sentiment labels (-1/0/1), not %s", errUsage, path, task)
+	}
+	out := make([]training.Example, len(rows))
+	for i, r := range rows {
+		out[i] = training.Example{ID: r.id, Text: r.text, Label: r.gold}
+	}
+	return out, nil
+}
+
+// analyzerScorer scores texts the way eval does: as a headline, with
+// company names masked.
+func analyzerScorer(reg *entities.Registry) func(*lexicons.Set) training.ScoreFunc {
+	return func(set *lexicons.Set) training.ScoreFunc {
+		an := pipeline.NewAnalyzer(set, reg)
+		var buf tokenize.Result
+		return func(text string) training.Scored {
+			x := an.Analyze(&ingest.Article{Title: text}, &buf)
+			mask := make([]bool, len(buf.Tokens))
+			for _, m := range x.Mentions {
+				for i := m.First; i < m.First+m.N && i < len(mask); i++ {
+					mask[i] = true
+				}
+			}
+			return training.Scored{Result: x.Score, Tokens: append([]tokenize.Token(nil), buf.Tokens...), Masked: mask}
+		}
+	}
+}
+
+// crossValidate prints k-fold figures before and after learning for each file.
+func crossValidate(ctx context.Context, w io.Writer, e *env, files []string, cols columns, k int) error {
+	base := e.lex.WithoutLearned()
+	for _, path := range files {
+		ex, err := examples(path, cols)
+		if err != nil {
+			return err
+		}
+		res, err := training.CrossValidate(ctx, base, ex, k, training.Config{Scorer: analyzerScorer(e.reg)})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s (sentiment, %d headlines, %d-fold cross-validation by hash of id; learned inside each fold from the lexicons without the learned one)\n", path, len(ex), k)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "fold\ttrain\ttest\tλ\tterms\tthresholds\tacc before\tmacro-F1 before\tacc after\tmacro-F1 after\t")
+		var accB, f1B, accA, f1A []float64
+		var total training.Confusion
+		for _, r := range res {
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%g\t%d\t%+.3f %+.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", r.Fold, r.Train, r.Test, r.Lambda, r.Terms,
+				r.Calibration.Negative, r.Calibration.Positive, r.Before.Accuracy(), r.Before.MacroF1(), r.After.Accuracy(), r.After.MacroF1())
+			accB, f1B = append(accB, r.Before.Accuracy()), append(f1B, r.Before.MacroF1())
+			accA, f1A = append(accA, r.After.Accuracy()), append(f1A, r.After.MacroF1())
+			for g := range r.After {
+				for p := range r.After[g] {
+					total[g][p] += r.After[g][p]
+				}
+			}
+		}
+		tw.Flush()
+		ms := func(v []float64) string {
+			m, sd := stat.MeanStdDev(v, nil)
+			return fmt.Sprintf("%.3f ± %.3f", m, sd)
+		}
+		fmt.Fprintf(w, "lexicons only   accuracy %s  macro-F1 %s\n", ms(accB), ms(f1B))
+		fmt.Fprintf(w, "with learning   accuracy %s  macro-F1 %s  (mean ± sd over %d folds)\n", ms(accA), ms(f1A), k)
+		conf := map[[2]int]int{}
+		for g := -1; g <= 1; g++ {
+			for p := -1; p <= 1; p++ {
+				conf[[2]int{g, p}] = total[g+1][p+1]
+			}
+		}
+		printEval(w, path+" — held-out predictions of all folds, with learning", "sentiment", total.N(), []int{-1, 0, 1}, conf)
+	}
+	return nil
 }

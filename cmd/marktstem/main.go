@@ -7,7 +7,8 @@
 //	marktstem cat     [flags] FILE.arrow print an output table as csv, jsonl or an aligned table
 //	marktstem explain [flags] [INPUT…]   show the words behind every score
 //	marktstem serve   [flags] [INPUT…]   score, then serve /metrics and /healthz
-//	marktstem eval    [flags] FILE.tsv…  accuracy and confusion matrix on labelled headlines
+//	marktstem eval    [flags] FILE.tsv…  accuracy and confusion matrix on labelled headlines (--folds k: cross-validated learning)
+//	marktstem lexicon learn [flags] FILE.tsv  learn sentiment term weights from labelled texts
 //	marktstem version
 //
 // Exit codes: 0 success, 1 failed run, 2 usage error, 3 finished but the
@@ -57,6 +58,8 @@ Usage:
   marktstem explain [flags] [INPUT…]    show the words behind every score
   marktstem serve   [flags] [INPUT…]    score, then serve /metrics and /healthz
   marktstem eval    [flags] FILE.tsv…   accuracy and confusion matrix on labelled headlines
+                                        (--folds k: cross-validated figures of lexicon learn)
+  marktstem lexicon learn [flags] FILE.tsv  learn sentiment term weights from labelled texts
   marktstem version
 
 INPUT is a file, a directory (read recursively) or - for stdin: .txt articles
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdServe(ctx, args[1:], stdin, stdout, stderr)
 	case "eval":
 		err = cmdEval(ctx, args[1:], stdout, stderr)
+	case "lexicon":
+		err = cmdLexicon(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "marktstem %s\n", version)
 		return exitOK

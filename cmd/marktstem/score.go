@@ -19,6 +19,8 @@ import (
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/metrics"
 	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/aggregate"
+	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
 	"github.com/marktstem/marktstem/seeds"
@@ -34,12 +36,19 @@ type scoreFlags struct {
 	pushgateway     string
 	pushJob         string
 	pushInstance    string
+	watch           string
+	watchFile       string
 	runTime         string
 	maxRejectRate   float64
 	maxBytes        int
 	logFormat       string
 	quiet           bool
 	top             int
+	format          string
+	partition       string
+	smoothing       string
+	window          int
+	zmin            int
 }
 
 func (f *scoreFlags) register(fs *flag.FlagSet) {
@@ -51,12 +60,43 @@ func (f *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.pushgateway, "pushgateway", "", "push metrics to this Pushgateway `URL` at the end of the run")
 	fs.StringVar(&f.pushJob, "push-job", "marktstem", "`job` label of pushed metrics")
 	fs.StringVar(&f.pushInstance, "push-instance", hostname(), "`instance` label of pushed metrics")
+	fs.StringVar(&f.watch, "watch", "", "comma-separated company `ids` (e.g. asml,ing) that get per-company metrics; at most 50 with --watch-file")
+	fs.StringVar(&f.watchFile, "watch-file", "", "`file` of company ids to watch, one per line or comma-separated, # comments")
 	fs.StringVar(&f.runTime, "run-time", "", "run time recorded in output metadata (RFC 3339; default: $SOURCE_DATE_EPOCH or now)")
 	fs.Float64Var(&f.maxRejectRate, "max-reject-rate", 1, "exit with code 3 when the share of rejected articles is above this `rate` (0..1)")
 	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 16 MiB)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&f.quiet, "quiet", false, "log errors only")
 	fs.IntVar(&f.top, "top", 5, "companies to list in the summary")
+	fs.StringVar(&f.format, "format", "arrow", "output file `format`: arrow (Arrow IPC) or parquet (zstd)")
+	fs.StringVar(&f.partition, "partition", "", "`column` to hive-partition the tables by: date (out/<table>/date=YYYY-MM-DD/part-0.<ext>; a run replaces only the dates it saw); empty: one file per table")
+	fs.StringVar(&f.smoothing, "smoothing", "exp:7", "time weights of company_daily's smoothed indices: equal, linear, exp:HALF_LIFE (days) or almon:b[,B]")
+	fs.IntVar(&f.window, "smoothing-window", aggregate.DefaultWindow, "calendar `days` the smoothed indices look back, today included")
+	fs.IntVar(&f.zmin, "zscore-min", aggregate.DefaultZMin, "companies with news on a day needed for company_daily's cross-sectional z-scores")
+}
+
+// outputs parses the flags that shape the output tables.
+func (f *scoreFlags) outputs() (arrowout.Layout, aggregate.Options, error) {
+	format, err := arrowout.ParseFileFormat(f.format)
+	if err != nil {
+		return arrowout.Layout{}, aggregate.Options{}, fmt.Errorf("%w: --format: %v", errUsage, err)
+	}
+	layout := arrowout.Layout{Format: format}
+	switch f.partition {
+	case "":
+	case arrowout.PartitionKey:
+		layout.Partition = true
+	default:
+		return arrowout.Layout{}, aggregate.Options{}, fmt.Errorf("%w: --partition %q: want date or nothing", errUsage, f.partition)
+	}
+	sm, err := aggregate.ParseSmoothing(f.smoothing, f.window)
+	if err != nil {
+		return arrowout.Layout{}, aggregate.Options{}, fmt.Errorf("%w: --smoothing: %v", errUsage, err)
+	}
+	if f.zmin < 2 {
+		return arrowout.Layout{}, aggregate.Options{}, fmt.Errorf("%w: --zscore-min %d: want at least 2", errUsage, f.zmin)
+	}
+	return layout, aggregate.Options{Smoothing: sm, ZMin: f.zmin}, nil
 }
 
 // env is what a run needs besides its flags.
@@ -67,6 +107,8 @@ type env struct {
 	registry *prometheus.Registry
 	metrics  *metrics.Metrics
 	runTime  time.Time
+	layout   arrowout.Layout
+	panel    aggregate.Options
 }
 
 // setup loads lexicons and the registry (failing fast with file and line)
@@ -83,6 +125,10 @@ func (f *scoreFlags) setup(stderr io.Writer) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	layout, panel, err := f.outputs()
+	if err != nil {
+		return nil, err
+	}
 	lex, err := lexicons.LoadDir(f.lexiconDir)
 	if err != nil {
 		return nil, fmt.Errorf("load lexicons: %w", err)
@@ -94,17 +140,61 @@ func (f *scoreFlags) setup(stderr io.Writer) (*env, error) {
 	promReg := prometheus.NewRegistry()
 	promReg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(promReg)
-	names := make([]string, 0, len(lex.Files)+1)
-	for _, file := range lex.Files {
-		names = append(names, file.Name())
-	}
-	names = append(names, "direction")
 	reasons := make([]string, 0, len(ingest.Reasons()))
 	for _, r := range ingest.Reasons() {
 		reasons = append(reasons, string(r))
 	}
-	m.Init(version, reasons, names)
-	return &env{lex: lex, reg: reg, log: log, registry: promReg, metrics: m, runTime: rt}, nil
+	m.Init(version, reasons, lexiconLabels(lex))
+	watch, err := f.watchList(reg)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Watch(watch); err != nil {
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return &env{lex: lex, reg: reg, log: log, registry: promReg, metrics: m, runTime: rt, layout: layout, panel: panel}, nil
+}
+
+// lexiconLabels lists the (lexicon, category) pairs the loaded lexicons can
+// produce as hits: exactly the label values of marktstem_lexicon_hits_total.
+func lexiconLabels(lex *lexicons.Set) []metrics.LexiconLabel {
+	seen := map[metrics.LexiconLabel]bool{{Lexicon: "direction"}: true}
+	out := []metrics.LexiconLabel{{Lexicon: "direction"}}
+	for _, terms := range [][]lexicons.Term{lex.Sentiment, lex.Regulatory} {
+		for _, t := range terms {
+			l := metrics.LexiconLabel{Lexicon: t.Lexicon, Category: t.Category}
+			if !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// watchList reads --watch and --watch-file and checks every id against the
+// registry. A brand or subsidiary is refused with its parent's id: scores
+// roll up to the parent, so the brand's series would stay empty.
+func (f *scoreFlags) watchList(reg *entities.Registry) ([]string, error) {
+	text := f.watch
+	if f.watchFile != "" {
+		data, err := os.ReadFile(f.watchFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --watch-file: %v", errUsage, err)
+		}
+		text += "\n" + string(data)
+	}
+	ids := metrics.ParseWatchList(text)
+	for _, id := range ids {
+		i, ok := reg.Lookup(id)
+		if !ok {
+			return nil, fmt.Errorf("%w: --watch: unknown company id %q (see the registry's id column)", errUsage, id)
+		}
+		if root := reg.Root(i); root != i {
+			return nil, fmt.Errorf("%w: --watch: %q rolls up to %q; watch %q", errUsage, id, reg.Company(root).ID, reg.Company(root).ID)
+		}
+	}
+	return ids, nil
 }
 
 // runTime resolves the time recorded in output metadata. SOURCE_DATE_EPOCH
@@ -176,6 +266,7 @@ func (f *scoreFlags) config(e *env, inputs []string, stdin io.Reader) pipeline.C
 		Default: seeds.FS(), DefaultRoot: seeds.ArticlesDir, DefaultLabel: "seeds",
 		OutDir: f.out, Workers: f.workers, Lexicons: e.lex, Registry: e.reg,
 		Metrics: e.metrics, Logger: e.log, RunTime: e.runTime, Version: version, MaxBytes: f.maxBytes,
+		Layout: e.layout, Panel: e.panel,
 	}
 }
 

@@ -2,18 +2,26 @@
 // scores.
 //
 // A panel cell is one company on one day. Cells keep the per-article values
-// so that means, relevance-weighted means and maxima are computed with
-// gonum's stat and floats packages in a fixed order, which makes the output
-// independent of the order in which articles were scored.
+// so that means, relevance-weighted means, dispersions and maxima are
+// computed with gonum's stat and floats packages in a fixed order, which
+// makes the output independent of the order in which articles were scored.
+// On top of the daily statistics the panel derives, over the history one run
+// sees, a buzz ratio against the trailing 30 days, time-smoothed sentiment
+// and risk indices (Smoothing) and cross-sectional z-scores per day.
 package aggregate
 
 import (
+	"math"
 	"sort"
 	"time"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
+
+// NegativeThreshold is the sentiment at or below which an article counts as
+// negative for NegativeShare; it matches scoring's label threshold.
+const NegativeThreshold = -0.1
 
 // Obs is one article's scores for one company.
 type Obs struct {
@@ -25,9 +33,12 @@ type Obs struct {
 	Relevance   float64 // 0..100
 	Sentiment   float64
 	Risk        float64
+	Categories  []float64 // risk per regulatory category, 0..1; may be nil
 }
 
-// Day is one row of the company-day panel.
+// Day is one row of the company-day panel. Values that cannot be computed
+// are NaN: SentimentStd and RiskStd with one article, Buzz without a
+// baseline, the z-scores on days with fewer than Options.ZMin companies.
 type Day struct {
 	CompanyID         string
 	CompanyName       string
@@ -36,8 +47,25 @@ type Day struct {
 	Mentions          int
 	SentimentMean     float64
 	SentimentWeighted float64 // weighted by relevance; the plain mean when all relevances are 0
+	SentimentStd      float64 // sample standard deviation over the articles
+	NegativeShare     float64 // share of articles with sentiment ≤ NegativeThreshold
 	RiskMean          float64
+	RiskWeighted      float64 // weighted by relevance, like SentimentWeighted
+	RiskStd           float64
 	RiskMax           float64
+	Categories        []float64 // mean risk per category; nil when no Obs had categories
+	Buzz              float64   // Mentions / mean daily mentions over the trailing BuzzWindow days
+	SentimentIndex    float64   // time-smoothed SentimentWeighted
+	RiskIndex         float64   // time-smoothed RiskWeighted
+	SentimentZ        float64   // cross-sectional z-score of SentimentWeighted on the day
+	RiskZ             float64   // cross-sectional z-score of RiskWeighted on the day
+}
+
+// Options configures the derived columns. The zero value means the
+// defaults: DefaultSmoothing and DefaultZMin.
+type Options struct {
+	Smoothing Smoothing // Window 0 means DefaultSmoothing
+	ZMin      int       // companies needed on a day for z-scores; 0 means DefaultZMin
 }
 
 type key struct {
@@ -52,15 +80,27 @@ type cell struct {
 
 // Panel accumulates observations. The zero value is not usable; call New.
 type Panel struct {
+	opts  Options
 	cells map[key]*cell
 }
 
 // New returns an empty panel.
-func New() *Panel { return &Panel{cells: map[key]*cell{}} }
+func New(opts Options) *Panel {
+	if opts.Smoothing.Window == 0 {
+		opts.Smoothing = DefaultSmoothing()
+	}
+	if opts.ZMin == 0 {
+		opts.ZMin = DefaultZMin
+	}
+	return &Panel{opts: opts, cells: map[key]*cell{}}
+}
+
+// Options returns the panel's options with the defaults filled in.
+func (p *Panel) Options() Options { return p.opts }
 
 // Add records one observation.
 func (p *Panel) Add(o Obs) {
-	k := key{o.CompanyID, o.Date.Unix() / 86400}
+	k := key{o.CompanyID, civilDay(o.Date)}
 	c := p.cells[k]
 	if c == nil {
 		c = &cell{name: o.CompanyName}
@@ -69,14 +109,22 @@ func (p *Panel) Add(o Obs) {
 	c.obs = append(c.obs, o)
 }
 
+// civilDay returns the days since 1970-01-01 of t's civil date.
+func civilDay(t time.Time) int64 {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
 // Len returns the number of company-day cells.
 func (p *Panel) Len() int { return len(p.cells) }
 
 // Days returns the panel sorted by company id, then date.
 func (p *Panel) Days() []Day {
 	keys := make([]key, 0, len(p.cells))
+	first := int64(math.MaxInt64)
 	for k := range p.cells {
 		keys = append(keys, k)
+		first = min(first, k.day)
 	}
 	sort.Slice(keys, func(a, b int) bool {
 		if keys[a].company != keys[b].company {
@@ -84,10 +132,25 @@ func (p *Panel) Days() []Day {
 		}
 		return keys[a].day < keys[b].day
 	})
-	out := make([]Day, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, summarize(k, p.cells[k]))
+	out := make([]Day, len(keys))
+	for i, k := range keys {
+		out[i] = summarize(k, p.cells[k])
 	}
+	weights := p.opts.Smoothing.Weights()
+	// Keys are sorted by company, then day: each company's history is one
+	// run of rows, and the rows before row i are its earlier days.
+	for start := 0; start < len(keys); {
+		end := start
+		for end < len(keys) && keys[end].company == keys[start].company {
+			end++
+		}
+		for i := start; i < end; i++ {
+			buzz(out, keys, start, i, first)
+			smooth(out, keys, start, i, weights)
+		}
+		start = end
+	}
+	zscores(out, keys, p.opts.ZMin)
 	return out
 }
 
@@ -98,17 +161,115 @@ func summarize(k key, c *cell) Day {
 	n := len(obs)
 	sent, risk, rel := make([]float64, n), make([]float64, n), make([]float64, n)
 	d := Day{CompanyID: k.company, CompanyName: c.name, Date: time.Unix(k.day*86400, 0).UTC(), Articles: n}
+	negative := 0
 	for i, o := range obs {
 		sent[i], risk[i], rel[i] = o.Sentiment, o.Risk, o.Relevance
 		d.Mentions += o.Mentions
+		if o.Sentiment <= NegativeThreshold {
+			negative++
+		}
+		if len(o.Categories) > len(d.Categories) {
+			d.Categories = append(d.Categories, make([]float64, len(o.Categories)-len(d.Categories))...)
+		}
+	}
+	var weights []float64 // nil: plain means
+	if floats.Sum(rel) > 0 {
+		weights = rel
 	}
 	d.SentimentMean = stat.Mean(sent, nil)
-	if floats.Sum(rel) > 0 {
-		d.SentimentWeighted = stat.Mean(sent, rel)
-	} else {
-		d.SentimentWeighted = d.SentimentMean
-	}
+	d.SentimentWeighted = stat.Mean(sent, weights)
 	d.RiskMean = stat.Mean(risk, nil)
+	d.RiskWeighted = stat.Mean(risk, weights)
 	d.RiskMax = floats.Max(risk)
+	d.SentimentStd, d.RiskStd = math.NaN(), math.NaN()
+	if n > 1 {
+		d.SentimentStd = stat.StdDev(sent, nil)
+		d.RiskStd = stat.StdDev(risk, nil)
+	}
+	d.NegativeShare = float64(negative) / float64(n)
+	if d.Categories != nil {
+		col := make([]float64, n)
+		for c := range d.Categories {
+			for i, o := range obs {
+				col[i] = 0
+				if c < len(o.Categories) {
+					col[i] = o.Categories[c]
+				}
+			}
+			d.Categories[c] = stat.Mean(col, nil)
+		}
+	}
 	return d
+}
+
+// buzz sets out[i].Buzz: today's mentions over the mean daily mentions of
+// the BuzzWindow calendar days before, counting days without mentions as 0
+// but only days the run covers (from first, the earliest date of the
+// panel), so the start of a run does not look like a quiet month.
+func buzz(out []Day, keys []key, start, i int, first int64) {
+	today := keys[i].day
+	from := max(first, today-BuzzWindow)
+	span := today - from
+	total := 0
+	for j := i - 1; j >= start && keys[j].day >= from; j-- {
+		total += out[j].Mentions
+	}
+	out[i].Buzz = math.NaN()
+	if span > 0 && total > 0 {
+		out[i].Buzz = float64(out[i].Mentions) / (float64(total) / float64(span))
+	}
+}
+
+// smooth sets the indices of out[i]: the weighted mean of the daily values
+// over the window, w(ℓ) for the day ℓ days back. Days without news
+// contribute nothing; the weights of the days with news are renormalised.
+func smooth(out []Day, keys []key, start, i int, weights []float64) {
+	today := keys[i].day
+	var ws, sent, risk float64
+	for j := i; j >= start; j-- {
+		lag := today - keys[j].day
+		if lag >= int64(len(weights)) {
+			break
+		}
+		w := weights[lag]
+		ws += w
+		sent += w * out[j].SentimentWeighted
+		risk += w * out[j].RiskWeighted
+	}
+	out[i].SentimentIndex, out[i].RiskIndex = math.NaN(), math.NaN()
+	if ws > 0 {
+		out[i].SentimentIndex, out[i].RiskIndex = sent/ws, risk/ws
+	}
+}
+
+// zscores sets the cross-sectional z-scores: (x − mean) / sd over the
+// companies with a row that day, sd the sample standard deviation; NaN when
+// fewer than zmin companies had news or all had the same value.
+func zscores(out []Day, keys []key, zmin int) {
+	byDay := map[int64][]int{}
+	for i, k := range keys {
+		byDay[k.day] = append(byDay[k.day], i) // ascending company id
+	}
+	for i := range out {
+		out[i].SentimentZ, out[i].RiskZ = math.NaN(), math.NaN()
+	}
+	for _, rows := range byDay {
+		if len(rows) < zmin || len(rows) < 2 {
+			continue
+		}
+		sent, risk := make([]float64, len(rows)), make([]float64, len(rows))
+		for j, r := range rows {
+			sent[j], risk[j] = out[r].SentimentWeighted, out[r].RiskWeighted
+		}
+		sm, ss := stat.MeanStdDev(sent, nil)
+		rm, rs := stat.MeanStdDev(risk, nil)
+		for _, r := range rows {
+			if ss > 0 {
+				out[r].SentimentZ = (out[r].SentimentWeighted - sm) / ss
+			}
+			if rs > 0 {
+				out[r].RiskZ = (out[r].RiskWeighted - rm) / rs
+			}
+		}
+	}
 }

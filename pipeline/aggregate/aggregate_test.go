@@ -16,7 +16,7 @@ func day(s string) time.Time {
 }
 
 func TestDays(t *testing.T) {
-	p := New()
+	p := New(Options{})
 	// Added out of order: output must be sorted and order-independent.
 	p.Add(Obs{CompanyID: "philips", CompanyName: "Philips", Date: day("2021-09-02"), ArticleID: "b", Mentions: 1, Relevance: 0, Sentiment: -0.5, Risk: 0.1})
 	p.Add(Obs{CompanyID: "asml", CompanyName: "ASML", Date: day("2021-09-01"), ArticleID: "b", Mentions: 3, Relevance: 75, Sentiment: 0.6, Risk: 0.0})
@@ -26,9 +26,11 @@ func TestDays(t *testing.T) {
 	got := p.Days()
 	want := []Day{
 		{CompanyID: "asml", CompanyName: "ASML", Date: day("2021-09-01"), Articles: 2, Mentions: 4,
-			SentimentMean: 0.2, SentimentWeighted: (0.6*75 - 0.2*25) / 100, RiskMean: 0.4, RiskMax: 0.8},
+			SentimentMean: 0.2, SentimentWeighted: (0.6*75 - 0.2*25) / 100, RiskMean: 0.4, RiskWeighted: 0.8 * 25 / 100, RiskMax: 0.8,
+			SentimentStd: math.Sqrt(0.32), RiskStd: math.Sqrt(0.32), NegativeShare: 0.5},
 		{CompanyID: "philips", CompanyName: "Philips", Date: day("2021-09-02"), Articles: 2, Mentions: 3,
-			SentimentMean: -0.2, SentimentWeighted: -0.2, RiskMean: 0.2, RiskMax: 0.3},
+			SentimentMean: -0.2, SentimentWeighted: -0.2, RiskMean: 0.2, RiskWeighted: 0.2, RiskMax: 0.3,
+			SentimentStd: math.Sqrt(0.18), RiskStd: math.Sqrt(0.02), NegativeShare: 0.5},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d days, want %d", len(got), len(want))
@@ -46,6 +48,13 @@ func TestDays(t *testing.T) {
 			{"sentiment_weighted", g.SentimentWeighted, w.SentimentWeighted},
 			{"regulatory_risk_mean", g.RiskMean, w.RiskMean},
 			{"regulatory_risk_max", g.RiskMax, w.RiskMax},
+			{"regulatory_risk_weighted", g.RiskWeighted, w.RiskWeighted},
+			{"sentiment_std", g.SentimentStd, w.SentimentStd},
+			{"regulatory_risk_std", g.RiskStd, w.RiskStd},
+			{"negative_share", g.NegativeShare, w.NegativeShare},
+			// One day per company: the index is the day's own value.
+			{"sentiment_index", g.SentimentIndex, w.SentimentWeighted},
+			{"regulatory_risk_index", g.RiskIndex, w.RiskWeighted},
 		} {
 			if math.Abs(f.got-f.want) > 1e-12 {
 				t.Errorf("%s %s: got %v, want %v", g.CompanyID, f.name, f.got, f.want)
@@ -55,7 +64,7 @@ func TestDays(t *testing.T) {
 }
 
 func ExamplePanel() {
-	p := New()
+	p := New(Options{})
 	d := time.Date(2021, 9, 14, 0, 0, 0, 0, time.UTC)
 	p.Add(Obs{CompanyID: "ing", CompanyName: "ING Groep", Date: d, ArticleID: "x", Mentions: 2, Relevance: 80, Sentiment: -0.4, Risk: 0.7})
 	p.Add(Obs{CompanyID: "ing", CompanyName: "ING Groep", Date: d, ArticleID: "y", Mentions: 1, Relevance: 20, Sentiment: 0.6, Risk: 0.1})
@@ -64,4 +73,123 @@ func ExamplePanel() {
 			day.CompanyID, day.Date.Format("2006-01-02"), day.Articles, day.SentimentMean, day.SentimentWeighted, day.RiskMax)
 	}
 	// Output: ing 2021-09-14 articles=2 mean=0.10 weighted=-0.20 risk_max=0.70
+}
+
+// near compares floats, NaN equal to NaN.
+func near(got, want float64) bool {
+	if math.IsNaN(want) {
+		return math.IsNaN(got)
+	}
+	return math.Abs(got-want) <= 1e-12
+}
+
+func TestHistory(t *testing.T) {
+	// ASML on days 1, 2 and 11 of September, one article each; the run
+	// starts on 1 September.
+	p := New(Options{Smoothing: Smoothing{Scheme: Equal, Window: 10}, ZMin: 2})
+	p.Add(Obs{CompanyID: "asml", Date: day("2021-09-01"), ArticleID: "a", Mentions: 2, Sentiment: 0.5, Risk: 0.2, Categories: []float64{0.2, 0}})
+	p.Add(Obs{CompanyID: "asml", Date: day("2021-09-02"), ArticleID: "b", Mentions: 6, Sentiment: -0.1, Risk: 0.4, Categories: []float64{0, 0.4}})
+	p.Add(Obs{CompanyID: "asml", Date: day("2021-09-02"), ArticleID: "c", Mentions: 0, Sentiment: 0.3, Risk: 0.0})
+	p.Add(Obs{CompanyID: "asml", Date: day("2021-09-11"), ArticleID: "d", Mentions: 4, Sentiment: 0.9, Risk: 0.6})
+	// Two other companies on 2 September for the z-scores.
+	p.Add(Obs{CompanyID: "ing", Date: day("2021-09-02"), ArticleID: "b", Mentions: 1, Sentiment: 0.3, Risk: 0.0})
+	p.Add(Obs{CompanyID: "kbc", Date: day("2021-09-02"), ArticleID: "e", Mentions: 1, Sentiment: 0.1, Risk: 0.8})
+	days := p.Days()
+	if len(days) != 5 {
+		t.Fatalf("got %d days, want 5", len(days))
+	}
+	zSent := (0.1 - 0.5/3) / math.Sqrt(((0.1-0.5/3)*(0.1-0.5/3)+(0.3-0.5/3)*(0.3-0.5/3)+(0.1-0.5/3)*(0.1-0.5/3))/2)
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"day 1 buzz: no history", days[0].Buzz, math.NaN()},
+		{"day 2 buzz: 6 against 2 a day", days[1].Buzz, 3},
+		// 1–10 September: 8 mentions over 10 covered days.
+		{"day 11 buzz", days[2].Buzz, 4 / 0.8},
+		{"day 1 index", days[0].SentimentIndex, 0.5},
+		{"day 2 index: equal weights", days[1].SentimentIndex, (0.5 + 0.1) / 2},
+		{"day 2 risk index", days[1].RiskIndex, (0.2 + 0.2) / 2},
+		// Window 10: 2 September is 9 days back and still counts, 1 September does not.
+		{"day 11 index", days[2].SentimentIndex, (0.1 + 0.9) / 2},
+		{"day 2 category 0 mean", days[1].Categories[0], 0},
+		{"day 2 category 1 mean", days[1].Categories[1], 0.2},
+		{"day 2 negative share", days[1].NegativeShare, 0.5},
+		{"day 1 z: one company", days[0].SentimentZ, math.NaN()},
+		{"day 2 z", days[1].SentimentZ, zSent},
+		{"day 1 std: one article", days[0].SentimentStd, math.NaN()},
+	} {
+		if !near(tc.got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	// z-scores of a day sum to zero.
+	var sum float64
+	for _, d := range days {
+		if d.Date.Equal(day("2021-09-02")) {
+			sum += d.RiskZ
+		}
+	}
+	if math.Abs(sum) > 1e-12 {
+		t.Errorf("risk z-scores of 2 September: got sum %v, want 0", sum)
+	}
+}
+
+func TestWeights(t *testing.T) {
+	for _, tc := range []struct {
+		spec   string
+		window int
+		want   []float64
+	}{
+		{"equal", 3, []float64{1, 1, 1}},
+		{"linear", 3, []float64{3, 2, 1}},
+		{"exp:1", 3, []float64{1, 0.5, 0.25}},
+		{"exp:7", 15, nil}, // checked below: w(7) = ½, w(14) = ¼
+		// sentometrics::weights_almon(3, orders = 1:3, do.inverse = TRUE), b = 1, unnormalised.
+		{"almon:1", 3, []float64{(1 - 2.0/3) * (2.0 / 3) * (2.0 / 3), (1 - 1.0/3) * (1.0 / 3) * (1.0 / 3), 0}},
+		{"almon:2,2", 2, []float64{1 - 0.25, 1}},
+	} {
+		sm, err := ParseSmoothing(tc.spec, tc.window)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.spec, err)
+		}
+		got := sm.Weights()
+		if tc.want == nil {
+			if !near(got[7], 0.5) || !near(got[14], 0.25) {
+				t.Errorf("%s: got w(7)=%v w(14)=%v, want 0.5 and 0.25", tc.spec, got[7], got[14])
+			}
+			continue
+		}
+		if len(got) != len(tc.want) {
+			t.Fatalf("%s: got %d weights, want %d", tc.spec, len(got), len(tc.want))
+		}
+		for i := range got {
+			if !near(got[i], tc.want[i]) {
+				t.Errorf("%s: w(%d): got %v, want %v", tc.spec, i, got[i], tc.want[i])
+			}
+		}
+		if back, err := ParseSmoothing(sm.String(), tc.window); err != nil || back != sm {
+			t.Errorf("%s: String %q does not parse back: got %+v, %v", tc.spec, sm.String(), back, err)
+		}
+	}
+	for _, bad := range []string{"", "exp", "exp:0", "exp:-1", "exp:x", "almon:0", "almon:4,3", "linear:2", "gauss"} {
+		if _, err := ParseSmoothing(bad, 30); err == nil {
+			t.Errorf("ParseSmoothing(%q): got nil error, want one", bad)
+		}
+	}
+	if _, err := ParseSmoothing("equal", 0); err == nil {
+		t.Error("window 0: got nil error, want one")
+	}
+}
+
+func ExampleParseSmoothing() {
+	sm, err := ParseSmoothing("exp:7", 30)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	w := sm.Weights()
+	// A week back counts half, two weeks a quarter.
+	fmt.Printf("%s over %d days: w(0)=%.2f w(7)=%.2f w(14)=%.2f\n", sm, sm.Window, w[0], w[7], w[14])
+	// Output: exp:7 over 30 days: w(0)=1.00 w(7)=0.50 w(14)=0.25
 }

@@ -258,7 +258,8 @@ func TestDumpArticleValues(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"key order", `{"article_id":"2024-03-14_asml-recordorders","published":"2024-03-14","published_precision":"day",`},
 		{"url unescaped", `"url":"https://fd.nl/asml?a=1&b=2"`},
-		{"list", `"top_terms":["recordorders(+0.90)","sterk(+0.50)","exportbeperking(-0.40)"]}`},
+		{"list", `"top_terms":["recordorders(+0.90)","sterk(+0.50)","exportbeperking(-0.40)"],`},
+		{"category", `"risk_sanctions":0.18,`},
 		{"bool", `"regulatory_risk_flag":false`},
 	}
 	for _, tt := range tests {

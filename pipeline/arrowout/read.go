@@ -13,6 +13,9 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 )
 
 // fileMagic starts (and ends) every Arrow IPC file.
@@ -23,14 +26,18 @@ var fileMagic = []byte("ARROW1")
 // from being read as a stream whose first "message length" is gigabytes.
 var streamStart = []byte{0xff, 0xff, 0xff, 0xff}
 
-// errNotArrow is returned for a file that is neither an Arrow IPC file nor
-// an Arrow IPC stream.
-var errNotArrow = errors.New("not an arrow ipc file or stream")
+// parquetMagic starts (and ends) every Parquet file.
+var parquetMagic = []byte("PAR1")
 
-// scan opens the Arrow IPC file (or stream) at path, calls onSchema with its
-// schema and then fn with each record batch in order, one at a time. The
-// record is released after fn returns; fn must Retain it to keep it. ctx is
-// checked between batches.
+// errNotArrow is returned for a file that is neither an Arrow IPC file, an
+// Arrow IPC stream nor a Parquet file.
+var errNotArrow = errors.New("not an arrow ipc file or stream, nor a parquet file")
+
+// scan opens the Arrow IPC file (or stream) or Parquet file at path, told
+// apart by their magic bytes, calls onSchema with its schema and then fn
+// with each record batch in order, one at a time. The record is released
+// after fn returns; fn must Retain it to keep it. ctx is checked between
+// batches.
 func scan(ctx context.Context, path string, mem memory.Allocator, onSchema func(*arrow.Schema) error, fn func(arrow.Record) error) error {
 	if mem == nil {
 		mem = memory.DefaultAllocator
@@ -50,6 +57,8 @@ func scan(ctx context.Context, path string, mem memory.Allocator, onSchema func(
 		return scanFile(ctx, f, mem, onSchema, fn)
 	case n >= len(streamStart) && bytes.Equal(head[:len(streamStart)], streamStart):
 		return scanStream(ctx, f, mem, onSchema, fn)
+	case n >= len(parquetMagic) && bytes.Equal(head[:len(parquetMagic)], parquetMagic):
+		return scanParquet(ctx, f, mem, onSchema, fn)
 	}
 	return fmt.Errorf("read %s: %w", path, errNotArrow)
 }
@@ -106,7 +115,43 @@ func scanStream(ctx context.Context, f *os.File, mem memory.Allocator, onSchema 
 	return nil
 }
 
-// ReadAll reads a whole Arrow IPC file (or stream) into memory, for tests and
+func scanParquet(ctx context.Context, f *os.File, mem memory.Allocator, onSchema func(*arrow.Schema) error, fn func(arrow.Record) error) error {
+	pf, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: DefaultBatchRows}, mem)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return fmt.Errorf("read %s schema: %w", f.Name(), err)
+	}
+	if err := onSchema(schema); err != nil {
+		return err
+	}
+	rr, err := fr.GetRecordReader(ctx, nil, nil)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	defer rr.Release()
+	for rr.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(rr.Record()); err != nil {
+			return err
+		}
+	}
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	return ctx.Err()
+}
+
+// ReadAll reads a whole Arrow IPC file (or stream) or Parquet file into memory, for tests and
 // small files. The caller must Release the table.
 func ReadAll(path string, mem memory.Allocator) (arrow.Table, error) {
 	if mem == nil {

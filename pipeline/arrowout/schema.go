@@ -7,15 +7,19 @@ package arrowout
 // docs/schema.md are all derived from these declarations.
 
 import (
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/marktstem/marktstem/lexicons"
 )
 
 // SchemaVersion is the value of the "marktstem.schema_version" metadata key.
 // It changes whenever a column is added, removed, renamed or retyped.
-const SchemaVersion = "1"
+const SchemaVersion = "2"
 
 // Table names, the values of the "marktstem.table" metadata key.
 const (
@@ -32,6 +36,7 @@ const (
 	MetaInputs        = "marktstem.inputs"
 	MetaTable         = "marktstem.table"
 	MetaSchemaVersion = "marktstem.schema_version"
+	MetaPanel         = "marktstem.panel"
 )
 
 // metaKeyDocs documents the metadata keys, in the order docs/schema.md lists
@@ -43,6 +48,7 @@ var metaKeyDocs = []struct{ key, doc string }{
 	{MetaInputs, "JSON array of the input paths as given on the command line (`[\"seeds/\"]`)."},
 	{MetaTable, "Table name: `articles`, `mentions` or `company_daily`."},
 	{MetaSchemaVersion, "Version of this schema, currently `" + SchemaVersion + "`."},
+	{MetaPanel, "`company_daily` only: JSON of the settings behind its derived columns, `{\"smoothing\":\"exp:7\",\"window_days\":30,\"zscore_min_companies\":5,\"buzz_window_days\":30}`."},
 }
 
 // Units and ranges shared by several columns.
@@ -51,14 +57,15 @@ const (
 	rngRisk      = "0..1"
 	unitScore    = "score"
 	unitCount    = "count"
+	rngShare     = "0..1"
 )
 
 // articlesTable declares the articles table: one row per scored article.
 var articlesTable = &table[Article]{
 	name: TableArticles,
-	file: "articles.arrow",
+	file: "articles",
 	row:  "scored article, in input order",
-	cols: []column[Article]{
+	cols: append([]column[Article]{
 		utf8Col("article_id", "", "", "Article id: the file name without extension (.txt) or the `id` field (JSONL). Unique within a run.",
 			func(r *Article) string { return r.ArticleID }),
 		dateCol("published", "", "", "Publication date (civil date, no time zone). For month precision, the first day of the month.",
@@ -93,15 +100,17 @@ var articlesTable = &table[Article]{
 			func(r *Article) int32 { return r.RiskHits }),
 		listCol("top_terms", "", "≤ 8 items", "Strongest terms by total absolute weight, formatted `term(+0.62)`, strongest first; empty list when nothing hit.",
 			func(r *Article) []string { return r.TopTerms }),
-	},
+	}, categoryCols("Regulatory risk of the article from the %s terms alone (same formula as `regulatory_risk`).",
+		func(r *Article) []float64 { return r.RiskCategories })...),
+	part: func(r *Article) time.Time { return r.Published },
 }
 
 // mentionsTable declares the mentions table: one row per (article, company).
 var mentionsTable = &table[Mention]{
 	name: TableMentions,
-	file: "mentions.arrow",
+	file: "mentions",
 	row:  "(article, company), in input order, then by company registry order",
-	cols: []column[Mention]{
+	cols: append([]column[Mention]{
 		utf8Col("article_id", "", "", "Article id; joins `articles.article_id`.",
 			func(r *Mention) string { return r.ArticleID }),
 		dateCol("published", "", "", "Publication date of the article (as `articles.published`).",
@@ -122,16 +131,18 @@ var mentionsTable = &table[Mention]{
 			func(r *Mention) float64 { return r.Sentiment }),
 		float64Col("regulatory_risk", unitScore, rngRisk, "Regulatory risk of the sentences (clauses) attributed to the company.",
 			func(r *Mention) float64 { return r.RegulatoryRisk }),
-	},
+	}, categoryCols("Regulatory risk of the company's sentences from the %s terms alone.",
+		func(r *Mention) []float64 { return r.RiskCategories })...),
+	part: func(r *Mention) time.Time { return r.Published },
 }
 
 // companyDailyTable declares the company_daily table: one row per (company,
 // day).
 var companyDailyTable = &table[CompanyDay]{
 	name: TableCompanyDaily,
-	file: "company_daily.arrow",
-	row:  "(company, day) with at least one mention, sorted by company id, then date",
-	cols: []column[CompanyDay]{
+	file: "company_daily",
+	row:  "(company, day) with at least one mention, sorted by company id, then date. Days without news have no row; the derived columns (buzz, indices, z-scores) use the history the run sees, so give a run the trailing 30 days of input for full windows",
+	cols: append([]column[CompanyDay]{
 		utf8Col("company_id", "", "", "Company id from the registry.",
 			func(r *CompanyDay) string { return r.CompanyID }),
 		utf8Col("company_name", "", "", "Company name from the registry.",
@@ -150,7 +161,27 @@ var companyDailyTable = &table[CompanyDay]{
 			func(r *CompanyDay) float64 { return r.RegulatoryRiskMean }),
 		float64Col("regulatory_risk_max", unitScore, rngRisk, "Maximum of `mentions.regulatory_risk` over the day's articles.",
 			func(r *CompanyDay) float64 { return r.RegulatoryRiskMax }),
-	},
+		float64Col("regulatory_risk_weighted", unitScore, rngRisk, "Relevance-weighted mean of `mentions.regulatory_risk`; the plain mean when all relevances are 0.",
+			func(r *CompanyDay) float64 { return r.RegulatoryRiskWeighted }),
+		nullFloat64Col("sentiment_std", unitScore, "≥ 0", "Dispersion: sample standard deviation (n − 1) of `mentions.sentiment` over the day's articles; null for one article.",
+			func(r *CompanyDay) float64 { return r.SentimentStd }),
+		nullFloat64Col("regulatory_risk_std", unitScore, "≥ 0", "Sample standard deviation of `mentions.regulatory_risk` over the day's articles; null for one article.",
+			func(r *CompanyDay) float64 { return r.RegulatoryRiskStd }),
+		float64Col("negative_share", "share", rngShare, "Share of the day's articles whose `mentions.sentiment` ≤ −0.1 (the `negative` label).",
+			func(r *CompanyDay) float64 { return r.NegativeShare }),
+		nullFloat64Col("buzz", "ratio", "≥ 0", "n_mentions / (mentions over the 30 calendar days before / days of them the run covers): 1 is a usual day, 3 three times the usual attention. Days without news count as 0; null when the run saw no earlier mention within 30 days.",
+			func(r *CompanyDay) float64 { return r.Buzz }),
+		nullFloat64Col("sentiment_index", unitScore, rngSentiment, "Time-smoothed sentiment: Σ w(ℓ)·sentiment_weighted(d−ℓ) / Σ w(ℓ) over the days ℓ = 0…W−1 back that had news (others contribute nothing). w from `--smoothing` (default exp:7, W = 30): equal 1; linear W−ℓ; exp:h 2^(−ℓ/h); almon:b,B (1−(1−i/W)^b)(1−i/W)^(B−b), i = ℓ+1 (sentometrics). Null only when the weights of those days sum to 0.",
+			func(r *CompanyDay) float64 { return r.SentimentIndex }),
+		nullFloat64Col("regulatory_risk_index", unitScore, rngRisk, "Time-smoothed regulatory risk: as `sentiment_index`, of `regulatory_risk_weighted`.",
+			func(r *CompanyDay) float64 { return r.RegulatoryRiskIndex }),
+		nullFloat64Col("sentiment_z", "sd", "", "Cross-sectional z-score of `sentiment_weighted` among the companies with a row that day: (x − mean)/sd, sd the sample standard deviation; null when fewer than 5 companies (`--zscore-min`) had news or sd = 0.",
+			func(r *CompanyDay) float64 { return r.SentimentZ }),
+		nullFloat64Col("regulatory_risk_z", "sd", "", "Cross-sectional z-score of `regulatory_risk_weighted`, as `sentiment_z`.",
+			func(r *CompanyDay) float64 { return r.RegulatoryRiskZ }),
+	}, categoryCols("Mean over the day's articles of `mentions.risk_%s`.",
+		func(r *CompanyDay) []float64 { return r.RiskCategories })...),
+	part: func(r *CompanyDay) time.Time { return r.Date },
 }
 
 // colSpec is the documentation-relevant part of a column declaration.
@@ -173,9 +204,10 @@ type column[T any] struct {
 // table declares one output table with row type T.
 type table[T any] struct {
 	name string // value of marktstem.table
-	file string // file name the pipeline writes
+	file string // file name the pipeline writes, without extension
 	row  string // what one row is
 	cols []column[T]
+	part func(*T) time.Time // the date a hive-partitioned layout files the row under
 }
 
 // specs returns the column declarations without their append functions.
@@ -220,6 +252,24 @@ func allTables() []tableDoc {
 	}
 }
 
+// categoryCols declares one float64 column risk_<category> per regulatory
+// category of lexicons.Categories(), in that order; doc has one %s for the
+// category. A missing value (short or nil slice) is written as 0.
+func categoryCols[T any](doc string, get func(*T) []float64) []column[T] {
+	cats := lexicons.Categories()
+	out := make([]column[T], len(cats))
+	for i, c := range cats {
+		out[i] = float64Col("risk_"+c, unitScore, rngRisk, fmt.Sprintf(doc, c),
+			func(r *T) float64 {
+				if v := get(r); i < len(v) {
+					return v[i]
+				}
+				return 0
+			})
+	}
+	return out
+}
+
 // listType is list<utf8> with non-null items, used by every list column.
 var listType = arrow.ListOfNonNullable(arrow.BinaryTypes.String)
 
@@ -255,6 +305,21 @@ func float64Col[T any](name, unit, rng, doc string, get func(*T) float64) column
 	return column[T]{
 		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, unit: unit, rng: rng, doc: doc},
 		put:     func(b array.Builder, r *T) { b.(*array.Float64Builder).Append(get(r)) },
+	}
+}
+
+// nullFloat64Col is a nullable float64 column; NaN is written as null, so
+// no file holds a NaN a reader would have to special-case.
+func nullFloat64Col[T any](name, unit, rng, doc string, get func(*T) float64) column[T] {
+	return column[T]{
+		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, nullable: true, unit: unit, rng: rng, doc: doc},
+		put: func(b array.Builder, r *T) {
+			if v := get(r); !math.IsNaN(v) {
+				b.(*array.Float64Builder).Append(v)
+			} else {
+				b.AppendNull()
+			}
+		},
 	}
 }
 

@@ -19,9 +19,9 @@ func TestSchemaDeclarations(t *testing.T) {
 		cols     []colSpec
 		wantCols int
 	}{
-		{TableArticles, articlesTable.specs(), 17},
-		{TableMentions, mentionsTable.specs(), 10},
-		{TableCompanyDaily, companyDailyTable.specs(), 9},
+		{TableArticles, articlesTable.specs(), 17 + 12},
+		{TableMentions, mentionsTable.specs(), 10 + 12},
+		{TableCompanyDaily, companyDailyTable.specs(), 18 + 12},
 	}
 	for _, tt := range tests {
 		if got := len(tt.cols); got != tt.wantCols {
@@ -47,7 +47,9 @@ func TestSchemaDeclarations(t *testing.T) {
 }
 
 func TestMetadataKeysDocumented(t *testing.T) {
-	md, err := testMeta.arrow(TableArticles)
+	meta := testMeta
+	meta.Panel = `{"smoothing":"exp:7"}`
+	md, err := meta.arrow(TableCompanyDaily)
 	if err != nil {
 		t.Fatal(err)
 	}

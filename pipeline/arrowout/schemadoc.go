@@ -11,12 +11,24 @@ func SchemaMarkdown() string {
 	var b strings.Builder
 	b.WriteString("# Output schema\n\n")
 	b.WriteString("<!-- Generated from pipeline/arrowout/schema.go by `go test ./pipeline/arrowout/ -run TestSchemaDoc -update`; do not edit. -->\n\n")
-	b.WriteString("`marktstem score` writes three Apache Arrow IPC files (Feather v2), each written to a temporary\n")
-	b.WriteString("file, synced and renamed into place. All columns are plain Arrow types without dictionary\n")
-	b.WriteString("encoding or compression, so pandas (`pd.read_feather`), polars (`pl.read_ipc`), DuckDB, R and\n")
-	b.WriteString("Spark read them as they are. Dates are `date32` civil dates (no time zone). Columns are\n")
-	b.WriteString("non-nullable unless marked otherwise; list columns hold an empty list, never null. Record\n")
-	fmt.Fprintf(&b, "batches hold %d rows. `marktstem cat` prints any of them (`--format table|csv|jsonl`,\n", DefaultBatchRows)
+	b.WriteString("`marktstem score` writes three tables, each file written to a temporary file, synced and\n")
+	b.WriteString("renamed into place:\n\n")
+	b.WriteString("- **Arrow IPC** (Feather v2, the default): `out/<table>.arrow`. Plain Arrow types without\n")
+	b.WriteString("  dictionary encoding or compression, so pandas (`pd.read_feather`), polars (`pl.read_ipc`),\n")
+	fmt.Fprintf(&b, "  R, Spark and apache-arrow (JS) read them as they are. Record batches hold %d rows.\n", DefaultBatchRows)
+	b.WriteString("- **Parquet** (`--format parquet`): `out/<table>.parquet`, zstd-compressed, written with the Arrow\n")
+	fmt.Fprintf(&b, "  library's pqarrow; row groups hold up to %d rows. The Arrow schema and the metadata below\n", ParquetRowGroupRows)
+	b.WriteString("  are stored in the file's key/value metadata, so Arrow readers get the exact types back.\n")
+	b.WriteString("- **Hive-partitioned** (`--partition date`, either format):\n")
+	b.WriteString("  `out/<table>/date=YYYY-MM-DD/part-0.<ext>`, one partition per publication date (`articles`,\n")
+	b.WriteString("  `mentions`: `published`; `company_daily`: `date`). A run replaces exactly the partitions of the\n")
+	b.WriteString("  dates it saw, each file atomically, and leaves every other date in place, so nightly runs\n")
+	b.WriteString("  build a history a reader scans in one go, e.g. DuckDB\n")
+	b.WriteString("  `read_parquet('out/company_daily/*/*.parquet', hive_partitioning = true)`. The partition\n")
+	b.WriteString("  column is also kept inside each file.\n\n")
+	b.WriteString("Dates are `date32` civil dates (no time zone). Columns are non-nullable unless marked\n")
+	b.WriteString("otherwise; list columns hold an empty list, never null; nullable floats are null, never NaN.\n")
+	b.WriteString("`marktstem cat` prints any of these files, IPC or Parquet (`--format table|csv|jsonl`,\n")
 	b.WriteString("`--schema`).\n\n")
 
 	b.WriteString("## Schema metadata\n\n")
@@ -26,11 +38,11 @@ func SchemaMarkdown() string {
 	for _, m := range metaKeyDocs {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", m.key, mdEscape(m.doc))
 	}
-	fmt.Fprintf(&b, "\nThe same rows with the same metadata give byte-identical files.\n")
+	fmt.Fprintf(&b, "\nThe same rows with the same metadata give byte-identical files, in either format.\n")
 
 	for _, t := range allTables() {
 		fmt.Fprintf(&b, "\n## %s\n\n", t.name)
-		fmt.Fprintf(&b, "`%s`: one row per %s.\n\n", t.file, t.row)
+		fmt.Fprintf(&b, "`%s.arrow` / `%s.parquet` / `%s/date=…/part-0.*`: one row per %s.\n\n", t.file, t.file, t.name, t.row)
 		b.WriteString("| column | Arrow type | nullable | unit / range | meaning |\n|---|---|---|---|---|\n")
 		for _, c := range t.cols {
 			null := "no"

@@ -1,6 +1,7 @@
 // Package arrowout writes marktstem's output tables (articles, mentions,
-// company_daily) as Apache Arrow IPC files and reads any Arrow IPC file back
-// for the terminal (Dump, Describe).
+// company_daily) as Apache Arrow IPC or Parquet files, flat or
+// hive-partitioned by date, and reads any Arrow IPC or Parquet file back for
+// the terminal (Dump, Describe).
 //
 // Every column is declared once, in schema.go; the Arrow schemas, the writers
 // and docs/schema.md are derived from that declaration. Files are written to
@@ -18,12 +19,16 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 )
 
 // DefaultBatchRows is the number of rows per record batch.
@@ -47,7 +52,8 @@ type Article struct {
 	RegulatoryRisk     float64 // 0..1
 	RegulatoryRiskFlag bool
 	RiskHits           int32
-	TopTerms           []string // e.g. "winstwaarschuwing(-0.85)"
+	TopTerms           []string  // e.g. "winstwaarschuwing(-0.85)"
+	RiskCategories     []float64 // per lexicons.Categories(), 0..1
 }
 
 // Mention is one row of the mentions table: one company in one article.
@@ -57,24 +63,36 @@ type Mention struct {
 	CompanyID      string
 	CompanyName    string
 	NMentions      int32
-	Matched        []string // surface forms
-	FirstOffset    int32    // byte offset
-	Relevance      float64  // 0..100
-	Sentiment      float64  // −1..1
-	RegulatoryRisk float64  // 0..1
+	Matched        []string  // surface forms
+	FirstOffset    int32     // byte offset
+	Relevance      float64   // 0..100
+	Sentiment      float64   // −1..1
+	RegulatoryRisk float64   // 0..1
+	RiskCategories []float64 // per lexicons.Categories(), 0..1
 }
 
-// CompanyDay is one row of the company_daily table.
+// CompanyDay is one row of the company_daily table. NaN in a nullable
+// column is written as null.
 type CompanyDay struct {
-	CompanyID          string
-	CompanyName        string
-	Date               time.Time // civil date, midnight UTC; written as date32
-	NArticles          int32
-	NMentions          int32
-	SentimentMean      float64
-	SentimentWeighted  float64
-	RegulatoryRiskMean float64
-	RegulatoryRiskMax  float64
+	CompanyID              string
+	CompanyName            string
+	Date                   time.Time // civil date, midnight UTC; written as date32
+	NArticles              int32
+	NMentions              int32
+	SentimentMean          float64
+	SentimentWeighted      float64
+	RegulatoryRiskMean     float64
+	RegulatoryRiskMax      float64
+	RegulatoryRiskWeighted float64
+	SentimentStd           float64 // nullable
+	RegulatoryRiskStd      float64 // nullable
+	NegativeShare          float64
+	Buzz                   float64 // nullable
+	SentimentIndex         float64 // nullable
+	RegulatoryRiskIndex    float64 // nullable
+	SentimentZ             float64 // nullable
+	RegulatoryRiskZ        float64 // nullable
+	RiskCategories         []float64
 }
 
 // Lexicon identifies one lexicon file that produced the scores.
@@ -90,6 +108,7 @@ type Metadata struct {
 	RunTime  time.Time // recorded in UTC, RFC 3339
 	Lexicons []Lexicon
 	Inputs   []string
+	Panel    string // JSON settings of company_daily's derived columns; empty: not recorded
 }
 
 // arrow returns the schema metadata for table, with keys sorted so the
@@ -119,6 +138,9 @@ func (m Metadata) arrow(table string) (arrow.Metadata, error) {
 		MetaTable:         table,
 		MetaSchemaVersion: SchemaVersion,
 	}
+	if table == TableCompanyDaily && m.Panel != "" {
+		kv[MetaPanel] = m.Panel
+	}
 	keys := make([]string, 0, len(kv))
 	for k := range kv {
 		keys = append(keys, k)
@@ -131,8 +153,9 @@ func (m Metadata) arrow(table string) (arrow.Metadata, error) {
 	return arrow.NewMetadata(keys, vals), nil
 }
 
-// Writer writes rows of type T to an Arrow IPC file. Rows are buffered in
-// Arrow builders and written as a record batch every DefaultBatchRows rows.
+// Writer writes rows of type T to an Arrow IPC or Parquet file. Rows are
+// buffered in Arrow builders and written as a record batch (IPC) every
+// DefaultBatchRows rows or a row group (Parquet) every ParquetRowGroupRows.
 // The file appears under its final path only when Close succeeds. A Writer
 // is not safe for concurrent use.
 type Writer[T any] struct {
@@ -142,7 +165,7 @@ type Writer[T any] struct {
 	schema *arrow.Schema
 	tmp    *os.File
 	buf    *bufio.Writer
-	fw     *ipc.FileWriter
+	fw     recordWriter
 	bld    *array.RecordBuilder
 	pend   int // rows in the builders
 	batch  int // rows per record batch
@@ -157,17 +180,70 @@ const (
 	stateAborted
 )
 
-// NewArticleWriter creates a writer for the articles table at path.
+// recordWriter is what ipc.FileWriter and pqarrow.FileWriter have in
+// common.
+type recordWriter interface {
+	Write(arrow.Record) error
+	Close() error
+}
+
+// FileFormat is the file format of the output tables.
+type FileFormat int
+
+// The file formats the writers produce.
+const (
+	IPC     FileFormat = iota // Arrow IPC file (Feather v2), uncompressed
+	Parquet                   // Parquet with zstd, the Arrow schema stored in the file
+)
+
+// ParquetRowGroupRows is the number of rows per Parquet row group.
+const ParquetRowGroupRows = 1 << 16
+
+// ParseFileFormat parses "arrow" (or "ipc") and "parquet".
+func ParseFileFormat(s string) (FileFormat, error) {
+	switch s {
+	case "arrow", "ipc":
+		return IPC, nil
+	case "parquet":
+		return Parquet, nil
+	}
+	return 0, fmt.Errorf("unknown file format %q: want arrow or parquet", s)
+}
+
+// String returns the name ParseFileFormat accepts.
+func (f FileFormat) String() string {
+	if f == Parquet {
+		return "parquet"
+	}
+	return "arrow"
+}
+
+// Ext returns the file name extension, with the dot.
+func (f FileFormat) Ext() string { return "." + f.String() }
+
+// formatOf returns the file format a path's extension names: Parquet for
+// .parquet, Arrow IPC for anything else.
+func formatOf(path string) FileFormat {
+	if strings.EqualFold(filepath.Ext(path), Parquet.Ext()) {
+		return Parquet
+	}
+	return IPC
+}
+
+// NewArticleWriter creates a writer for the articles table at path: a
+// Parquet file when path ends in .parquet, else an Arrow IPC file.
 func NewArticleWriter(path string, mem memory.Allocator, meta Metadata) (*Writer[Article], error) {
 	return newWriter(path, mem, meta, articlesTable)
 }
 
-// NewMentionWriter creates a writer for the mentions table at path.
+// NewMentionWriter creates a writer for the mentions table at path, in the
+// format its extension names (see NewArticleWriter).
 func NewMentionWriter(path string, mem memory.Allocator, meta Metadata) (*Writer[Mention], error) {
 	return newWriter(path, mem, meta, mentionsTable)
 }
 
-// NewCompanyDayWriter creates a writer for the company_daily table at path.
+// NewCompanyDayWriter creates a writer for the company_daily table at path,
+// in the format its extension names (see NewArticleWriter).
 func NewCompanyDayWriter(path string, mem memory.Allocator, meta Metadata) (*Writer[CompanyDay], error) {
 	return newWriter(path, mem, meta, companyDailyTable)
 }
@@ -197,7 +273,21 @@ func newWriter[T any](path string, mem memory.Allocator, meta Metadata, tbl *tab
 		buf:    bufio.NewWriterSize(tmp, 1<<16),
 		batch:  DefaultBatchRows,
 	}
-	fw, err := ipc.NewFileWriter(&seekWriter{w: w.buf}, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+	var fw recordWriter
+	switch formatOf(path) {
+	case Parquet:
+		w.batch = ParquetRowGroupRows
+		props := parquet.NewWriterProperties(
+			parquet.WithAllocator(mem),
+			parquet.WithCompression(compress.Codecs.Zstd),
+			parquet.WithMaxRowGroupLength(ParquetRowGroupRows),
+		)
+		// The stored Arrow schema gives readers back the exact types
+		// (date32, non-null list items) and the schema metadata.
+		fw, err = pqarrow.NewFileWriter(schema, w.buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem)))
+	default:
+		fw, err = ipc.NewFileWriter(&seekWriter{w: w.buf}, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+	}
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
@@ -314,6 +404,11 @@ func (w *Writer[T]) Abort() {
 		return
 	}
 	w.state = stateAborted
+	if w.fw != nil {
+		// Closing frees the encoder's buffers; what it writes goes to the
+		// temporary file removed below.
+		w.fw.Close()
+	}
 	if w.bld != nil {
 		w.bld.Release()
 		w.bld = nil

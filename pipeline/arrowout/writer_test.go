@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +15,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/marktstem/marktstem/lexicons"
 )
 
 var testMeta = Metadata{
@@ -28,6 +31,25 @@ var testMeta = Metadata{
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
+// cats returns a full risk_<category> vector starting with vals.
+func cats(vals ...float64) []float64 {
+	out := make([]float64, len(lexicons.Categories()))
+	copy(out, vals)
+	return out
+}
+
+// catCols is the comma-separated risk_<category> column names.
+func catCols() string {
+	var names []string
+	for _, c := range lexicons.Categories() {
+		names = append(names, "risk_"+c)
+	}
+	return strings.Join(names, ",")
+}
+
+// formats are the file extensions every round-trip test writes.
+var formats = []string{".arrow", ".parquet"}
+
 func sampleArticles() []Article {
 	return []Article{
 		{
@@ -36,7 +58,8 @@ func sampleArticles() []Article {
 			File: "seeds/articles/asml.txt", NTokens: 312, NSentences: 14, NCompanies: 2,
 			Sentiment: 0.62, SentimentLabel: "positive", SentimentHits: 9,
 			RegulatoryRisk: 0.18, RegulatoryRiskFlag: false, RiskHits: 1,
-			TopTerms: []string{"recordorders(+0.90)", "sterk(+0.50)", "exportbeperking(-0.40)"},
+			TopTerms:       []string{"recordorders(+0.90)", "sterk(+0.50)", "exportbeperking(-0.40)"},
+			RiskCategories: cats(0, 0, 0, 0, 0, 0, 0.18),
 		},
 		{
 			ArticleID: "2024-02_acm-boete", Published: day(2024, 2, 1), PublishedPrecision: "month",
@@ -44,12 +67,12 @@ func sampleArticles() []Article {
 			File:  "seeds/articles/acm.txt", NTokens: 120, NSentences: 6, NCompanies: 1,
 			Sentiment: -0.4, SentimentLabel: "negative", SentimentHits: 3,
 			RegulatoryRisk: 0.77, RegulatoryRiskFlag: true, RiskHits: 4,
-			TopTerms: nil,
+			TopTerms: nil, RiskCategories: cats(0.77, 0.1),
 		},
 		{
 			ArticleID: "1969-12-31_oud", Published: day(1969, 12, 31), PublishedPrecision: "time",
 			Source: "ANP", Title: "Koers stabiel\tna\nopening", File: "-",
-			SentimentLabel: "neutral", TopTerms: []string{"stabiel(+0.05)"},
+			SentimentLabel: "neutral", TopTerms: []string{"stabiel(+0.05)"}, RiskCategories: cats(),
 		},
 	}
 }
@@ -57,18 +80,26 @@ func sampleArticles() []Article {
 func sampleMentions() []Mention {
 	return []Mention{
 		{ArticleID: "2024-03-14_asml-recordorders", Published: day(2024, 3, 14), CompanyID: "asml", CompanyName: "ASML Holding",
-			NMentions: 3, Matched: []string{"ASML", "ASML's"}, FirstOffset: 0, Relevance: 85, Sentiment: 0.7, RegulatoryRisk: 0.2},
+			NMentions: 3, Matched: []string{"ASML", "ASML's"}, FirstOffset: 0, Relevance: 85, Sentiment: 0.7, RegulatoryRisk: 0.2,
+			RiskCategories: cats(0, 0.2)},
 		{ArticleID: "2024-03-14_asml-recordorders", Published: day(2024, 3, 14), CompanyID: "philips", CompanyName: "Koninklijke Philips",
-			NMentions: 1, Matched: []string{"Philips"}, FirstOffset: 1234, Relevance: 17.5, Sentiment: -0.25, RegulatoryRisk: 0},
+			NMentions: 1, Matched: []string{"Philips"}, FirstOffset: 1234, Relevance: 17.5, Sentiment: -0.25, RegulatoryRisk: 0,
+			RiskCategories: cats()},
 	}
 }
 
 func sampleDays() []CompanyDay {
 	return []CompanyDay{
 		{CompanyID: "asml", CompanyName: "ASML Holding", Date: day(2024, 3, 14), NArticles: 2, NMentions: 5,
-			SentimentMean: 0.5, SentimentWeighted: 0.55, RegulatoryRiskMean: 0.1, RegulatoryRiskMax: 0.2},
+			SentimentMean: 0.5, SentimentWeighted: 0.55, RegulatoryRiskMean: 0.1, RegulatoryRiskMax: 0.2,
+			RegulatoryRiskWeighted: 0.12, SentimentStd: 0.1, RegulatoryRiskStd: 0.05, NegativeShare: 0,
+			Buzz: 2.5, SentimentIndex: 0.4, RegulatoryRiskIndex: 0.15, SentimentZ: 1.2, RegulatoryRiskZ: -0.7,
+			RiskCategories: cats(0.1, 0, 0.05)},
 		{CompanyID: "ing", CompanyName: "ING Groep", Date: day(2024, 3, 15), NArticles: 1, NMentions: 1,
-			SentimentMean: -0.125, SentimentWeighted: -0.125, RegulatoryRiskMean: 0.9, RegulatoryRiskMax: 0.9},
+			SentimentMean: -0.125, SentimentWeighted: -0.125, RegulatoryRiskMean: 0.9, RegulatoryRiskMax: 0.9,
+			RegulatoryRiskWeighted: 0.9, SentimentStd: math.NaN(), RegulatoryRiskStd: math.NaN(), NegativeShare: 1,
+			Buzz: math.NaN(), SentimentIndex: -0.125, RegulatoryRiskIndex: 0.9, SentimentZ: math.NaN(), RegulatoryRiskZ: math.NaN(),
+			RiskCategories: cats(0.9)},
 	}
 }
 
@@ -148,8 +179,25 @@ func decodeArticle(c map[string]arrow.Array, i int) Article {
 		NTokens: i32(c["n_tokens"], i), NSentences: i32(c["n_sentences"], i), NCompanies: i32(c["n_companies"], i),
 		Sentiment: f64(c["sentiment"], i), SentimentLabel: str(c["sentiment_label"], i), SentimentHits: i32(c["sentiment_hits"], i),
 		RegulatoryRisk: f64(c["regulatory_risk"], i), RegulatoryRiskFlag: c["regulatory_risk_flag"].(*array.Boolean).Value(i),
-		RiskHits: i32(c["risk_hits"], i), TopTerms: list(c["top_terms"], i),
+		RiskHits: i32(c["risk_hits"], i), TopTerms: list(c["top_terms"], i), RiskCategories: catVals(c, i),
 	}
+}
+
+// nullF64 maps null to NaN as the writer maps NaN to null.
+func nullF64(c arrow.Array, i int) float64 {
+	if c.IsNull(i) {
+		return math.NaN()
+	}
+	return f64(c, i)
+}
+
+// catVals returns the risk_<category> values of row i.
+func catVals(c map[string]arrow.Array, i int) []float64 {
+	var out []float64
+	for _, cat := range lexicons.Categories() {
+		out = append(out, f64(c["risk_"+cat], i))
+	}
+	return out
 }
 
 func decodeMention(c map[string]arrow.Array, i int) Mention {
@@ -158,6 +206,7 @@ func decodeMention(c map[string]arrow.Array, i int) Mention {
 		CompanyID: str(c["company_id"], i), CompanyName: str(c["company_name"], i),
 		NMentions: i32(c["n_mentions"], i), Matched: list(c["matched"], i), FirstOffset: i32(c["first_offset"], i),
 		Relevance: f64(c["relevance"], i), Sentiment: f64(c["sentiment"], i), RegulatoryRisk: f64(c["regulatory_risk"], i),
+		RiskCategories: catVals(c, i),
 	}
 }
 
@@ -167,6 +216,12 @@ func decodeDay(c map[string]arrow.Array, i int) CompanyDay {
 		NArticles: i32(c["n_articles"], i), NMentions: i32(c["n_mentions"], i),
 		SentimentMean: f64(c["sentiment_mean"], i), SentimentWeighted: f64(c["sentiment_weighted"], i),
 		RegulatoryRiskMean: f64(c["regulatory_risk_mean"], i), RegulatoryRiskMax: f64(c["regulatory_risk_max"], i),
+		RegulatoryRiskWeighted: f64(c["regulatory_risk_weighted"], i),
+		SentimentStd:           nullF64(c["sentiment_std"], i), RegulatoryRiskStd: nullF64(c["regulatory_risk_std"], i),
+		NegativeShare: f64(c["negative_share"], i), Buzz: nullF64(c["buzz"], i),
+		SentimentIndex: nullF64(c["sentiment_index"], i), RegulatoryRiskIndex: nullF64(c["regulatory_risk_index"], i),
+		SentimentZ: nullF64(c["sentiment_z"], i), RegulatoryRiskZ: nullF64(c["regulatory_risk_z"], i),
+		RiskCategories: catVals(c, i),
 	}
 }
 
@@ -182,52 +237,67 @@ func TestRoundTrip(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
-
-	t.Run("articles", func(t *testing.T) {
-		path := filepath.Join(dir, "articles.arrow")
-		want := sampleArticles()
-		writeAll(t, NewArticleWriter, path, mem, want)
-		got, schema := readRows(t, path, mem, decodeArticle)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("got %+v\nwant %+v", got, want)
-		}
-		const cols = "article_id,published,published_precision,source,url,title,file,n_tokens,n_sentences,n_companies,sentiment,sentiment_label,sentiment_hits,regulatory_risk,regulatory_risk_flag,risk_hits,top_terms"
-		if got := columnNames(schema); got != cols {
-			t.Errorf("got columns %s, want %s", got, cols)
-		}
-	})
-	t.Run("mentions", func(t *testing.T) {
-		path := filepath.Join(dir, "mentions.arrow")
-		want := sampleMentions()
-		writeAll(t, NewMentionWriter, path, mem, want)
-		got, schema := readRows(t, path, mem, decodeMention)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("got %+v\nwant %+v", got, want)
-		}
-		const cols = "article_id,published,company_id,company_name,n_mentions,matched,first_offset,relevance,sentiment,regulatory_risk"
-		if got := columnNames(schema); got != cols {
-			t.Errorf("got columns %s, want %s", got, cols)
-		}
-	})
-	t.Run("company_daily", func(t *testing.T) {
-		path := filepath.Join(dir, "company_daily.arrow")
-		want := sampleDays()
-		writeAll(t, NewCompanyDayWriter, path, mem, want)
-		got, schema := readRows(t, path, mem, decodeDay)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("got %+v\nwant %+v", got, want)
-		}
-		const cols = "company_id,company_name,date,n_articles,n_mentions,sentiment_mean,sentiment_weighted,regulatory_risk_mean,regulatory_risk_max"
-		if got := columnNames(schema); got != cols {
-			t.Errorf("got columns %s, want %s", got, cols)
-		}
-	})
+	for _, ext := range formats {
+		t.Run("articles"+ext, func(t *testing.T) {
+			path := filepath.Join(dir, "articles"+ext)
+			want := sampleArticles()
+			writeAll(t, NewArticleWriter, path, mem, want)
+			got, schema := readRows(t, path, mem, decodeArticle)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v\nwant %+v", got, want)
+			}
+			cols := "article_id,published,published_precision,source,url,title,file,n_tokens,n_sentences,n_companies,sentiment,sentiment_label,sentiment_hits,regulatory_risk,regulatory_risk_flag,risk_hits,top_terms," + catCols()
+			if got := columnNames(schema); got != cols {
+				t.Errorf("got columns %s, want %s", got, cols)
+			}
+		})
+		t.Run("mentions"+ext, func(t *testing.T) {
+			path := filepath.Join(dir, "mentions"+ext)
+			want := sampleMentions()
+			writeAll(t, NewMentionWriter, path, mem, want)
+			got, schema := readRows(t, path, mem, decodeMention)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v\nwant %+v", got, want)
+			}
+			cols := "article_id,published,company_id,company_name,n_mentions,matched,first_offset,relevance,sentiment,regulatory_risk," + catCols()
+			if got := columnNames(schema); got != cols {
+				t.Errorf("got columns %s, want %s", got, cols)
+			}
+		})
+		t.Run("company_daily"+ext, func(t *testing.T) {
+			path := filepath.Join(dir, "company_daily"+ext)
+			want := sampleDays()
+			writeAll(t, NewCompanyDayWriter, path, mem, want)
+			got, schema := readRows(t, path, mem, decodeDay)
+			// %v prints NaN, which DeepEqual never equals.
+			if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+				t.Errorf("got %s\nwant %s", g, w)
+			}
+			cols := "company_id,company_name,date,n_articles,n_mentions,sentiment_mean,sentiment_weighted,regulatory_risk_mean,regulatory_risk_max," +
+				"regulatory_risk_weighted,sentiment_std,regulatory_risk_std,negative_share,buzz,sentiment_index,regulatory_risk_index,sentiment_z,regulatory_risk_z," + catCols()
+			if got := columnNames(schema); got != cols {
+				t.Errorf("got columns %s, want %s", got, cols)
+			}
+			md := schema.Metadata()
+			if got, _ := md.GetValue(MetaTable); got != TableCompanyDaily {
+				t.Errorf("got metadata table %q, want %q", got, TableCompanyDaily)
+			}
+		})
+	}
 }
 
 func TestSchemaTypes(t *testing.T) {
+	for _, ext := range formats {
+		t.Run(ext, func(t *testing.T) { testSchemaTypes(t, ext) })
+	}
+}
+
+// testSchemaTypes checks types and metadata; Parquet must give back the
+// exact Arrow types and metadata through the stored schema.
+func testSchemaTypes(t *testing.T, ext string) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	path := filepath.Join(t.TempDir(), "articles.arrow")
+	path := filepath.Join(t.TempDir(), "articles"+ext)
 	writeAll(t, NewArticleWriter, path, mem, sampleArticles())
 	tbl, err := ReadAll(path, mem)
 	if err != nil {
@@ -248,6 +318,7 @@ func TestSchemaTypes(t *testing.T) {
 		{"sentiment", arrow.FLOAT64, false},
 		{"regulatory_risk_flag", arrow.BOOL, false},
 		{"top_terms", arrow.LIST, false},
+		{"risk_esg", arrow.FLOAT64, false},
 	}
 	for _, tt := range tests {
 		f, ok := s.FieldsByName(tt.col)
@@ -273,7 +344,7 @@ func TestSchemaTypes(t *testing.T) {
 		"marktstem.lexicons":       `[{"name":"nl/sentiment.tsv","version":"2024.1","sha256":"9f2c"},{"name":"nl/risk.tsv","version":"2024.2","sha256":"41ab"}]`,
 		"marktstem.inputs":         `["seeds/","extra.jsonl"]`,
 		"marktstem.table":          "articles",
-		"marktstem.schema_version": "1",
+		"marktstem.schema_version": "2",
 	}
 	md := s.Metadata()
 	if got, want := md.Len(), len(wantMeta); got != want {
@@ -304,6 +375,7 @@ func TestManyBatches(t *testing.T) {
 			CompanyID: fmt.Sprintf("c%d", i%7), CompanyName: "Bedrijf", NMentions: int32(i%5 + 1),
 			Matched: []string{"X", fmt.Sprint(i)}[:i%2+1], FirstOffset: int32(i), Relevance: float64(i % 101),
 			Sentiment: float64(i%21-10) / 10, RegulatoryRisk: float64(i%11) / 10,
+			RiskCategories: cats(float64(i%11) / 10),
 		}
 	}
 	writeAll(t, NewMentionWriter, path, mem, want)
@@ -332,12 +404,13 @@ func TestZeroRows(t *testing.T) {
 		open func(path string) (interface{ Close() error }, error)
 		cols int
 	}{
-		{"articles", func(p string) (interface{ Close() error }, error) { return NewArticleWriter(p, mem, testMeta) }, 17},
-		{"mentions", func(p string) (interface{ Close() error }, error) { return NewMentionWriter(p, mem, testMeta) }, 10},
-		{"company_daily", func(p string) (interface{ Close() error }, error) { return NewCompanyDayWriter(p, mem, testMeta) }, 9},
+		{"articles", func(p string) (interface{ Close() error }, error) { return NewArticleWriter(p, mem, testMeta) }, 29},
+		{"mentions", func(p string) (interface{ Close() error }, error) { return NewMentionWriter(p, mem, testMeta) }, 22},
+		{"company_daily", func(p string) (interface{ Close() error }, error) { return NewCompanyDayWriter(p, mem, testMeta) }, 30},
 	}
-	for _, tt := range tests {
-		path := filepath.Join(dir, tt.name+".arrow")
+	for i := range len(tests) * len(formats) {
+		tt, ext := tests[i%len(tests)], formats[i/len(tests)]
+		path := filepath.Join(dir, tt.name+ext)
 		w, err := tt.open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -494,9 +567,15 @@ func TestDeterministic(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
+	for _, ext := range formats {
+		testDeterministic(t, mem, dir, ext)
+	}
+}
+
+func testDeterministic(t *testing.T, mem memory.Allocator, dir, ext string) {
 	var files [2][]byte
 	for i := range files {
-		path := filepath.Join(dir, fmt.Sprintf("run%d", i), "articles.arrow")
+		path := filepath.Join(dir, fmt.Sprintf("run%d", i), "articles"+ext)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -511,7 +590,7 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 	if !bytes.Equal(files[0], files[1]) {
-		t.Error("got different bytes for the same rows and metadata, want identical files")
+		t.Errorf("%s: got different bytes for the same rows and metadata, want identical files", ext)
 	}
 }
 

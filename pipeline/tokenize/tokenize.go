@@ -3,9 +3,14 @@
 // Every token carries its byte offsets into the article text, so any score
 // can be traced back to the words that produced it. The scanner is written
 // for Dutch newspaper text: apostrophe forms (salvo's, zo'n, 's-Hertogenbosch),
-// hyphenated words (taxi-app, Q3-cijfers), Dutch numbers (1.250,5; 3,2%),
-// abbreviations that do not end a sentence (o.a., mln., dhr.), URLs, e-mail
-// addresses and tickers.
+// hyphenated words (taxi-app, Q3-cijfers, midden- en kleinbedrijf), Dutch
+// numbers (1.250,5; 3,2%; '21), abbreviations that do not end a sentence
+// (o.a., mln., dhr.), initials (J.P. Morgan), URLs, e-mail addresses,
+// tickers and typographic quotes.
+//
+// The scanner has ASCII fast paths and writes the normalised forms of all
+// tokens of a text into one buffer, so that tokenising into a reused Result
+// costs at most one allocation per text.
 package tokenize
 
 import (
@@ -31,12 +36,21 @@ const (
 	Email
 )
 
-var kindNames = [...]string{"", "word", "number", "punct", "symbol", "url", "email"}
-
 // String returns the kind's lower-case name.
 func (k Kind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
+	switch k {
+	case Word:
+		return "word"
+	case Number:
+		return "number"
+	case Punct:
+		return "punct"
+	case Symbol:
+		return "symbol"
+	case URL:
+		return "url"
+	case Email:
+		return "email"
 	}
 	return "unknown"
 }
@@ -71,7 +85,7 @@ type Tokenizer struct {
 func New(abbreviations []string) *Tokenizer {
 	t := &Tokenizer{abbrev: make(map[string]bool, len(abbreviations))}
 	for _, a := range abbreviations {
-		t.abbrev[strings.ToLower(strings.TrimSuffix(a, "."))] = true
+		t.abbrev[normalize(strings.TrimSuffix(a, "."))] = true
 	}
 	return t
 }
@@ -81,15 +95,44 @@ func New(abbreviations []string) *Tokenizer {
 type Result struct {
 	Tokens    []Token
 	Sentences []Sentence
+
+	norms []byte   // normalised forms that differ from the surface, back to back
+	fix   []fixup  // which token gets which part of norms
+	tmp   [64]byte // scratch for lower-casing abbreviation candidates
 }
 
+// fixup assigns norms[off:end] to Tokens[tok].Norm once the text is done.
+type fixup struct{ tok, off, end int32 }
+
 // Tokenize splits text into tokens and sentences, reusing the slices in res.
+// Any byte sequence is accepted: invalid UTF-8 becomes one-byte symbols.
 func (t *Tokenizer) Tokenize(text string, res *Result) {
 	res.Tokens = res.Tokens[:0]
 	res.Sentences = res.Sentences[:0]
-	s := scanner{t: t, text: text, res: res}
+	res.norms = res.norms[:0]
+	res.fix = res.fix[:0]
+	s := scanner{t: t, text: text, res: res, openFrom: -1}
 	s.run()
+	if len(res.fix) > 0 {
+		// One string for all normalised forms that are not substrings of
+		// the text: one allocation per text instead of one per word.
+		all := string(res.norms)
+		for _, f := range res.fix {
+			res.Tokens[f.tok].Norm = all[f.off:f.end]
+		}
+	}
 }
+
+// abbrevClass says when a word with a kept final period may still end a
+// sentence.
+type abbrevClass uint8
+
+const (
+	notAbbrev   abbrevClass = iota
+	endsNever               // titles, prepositional abbreviations, single initials: dhr. Jansen, o.a. ASML
+	endsStarter             // ends before a typical sentence opener: … Holding bv. De winst …
+	endsCapital             // ends before any capitalised word: … 3 mln. Philips …
+)
 
 type scanner struct {
 	t         *Tokenizer
@@ -97,145 +140,429 @@ type scanner struct {
 	res       *Result
 	sentence  int
 	paragraph int
-	sentFirst int  // token index where the current sentence started
-	endNext   bool // the previous token ended a sentence; close it before the next word
+	paraFirst int         // token index where the current paragraph started
+	sentFirst int         // token index where the current sentence started
+	endNext   bool        // a terminal was seen; close the sentence before the next capitalised word
+	soft      abbrevClass // the previous word was an abbreviation of this class
+	openFrom  int         // first of the opening quotes/brackets seen since the terminal, or -1
+	lineStart bool        // only blanks since the last newline
 }
 
 func (s *scanner) run() {
 	text := s.text
 	i := 0
+	s.lineStart = true
 	for i < len(text) {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			// A blank line ends the paragraph and the sentence.
-			if r == '\n' {
-				j := i + size
-				for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
-					j++
-				}
-				if j < len(text) && text[j] == '\n' {
-					s.closeSentence()
-					s.paragraph++
-					s.endNext = false
-				}
-			}
-			i += size
-			continue
-		}
+		c := text[i]
 		start := i
 		var kind Kind
-		var abbrev bool
-		switch {
-		case hasURLPrefix(text[i:]):
-			i = scanURL(text, i)
-			kind = URL
-		case isLetter(r):
-			i, kind, abbrev = s.scanWord(i)
-		case r >= '0' && r <= '9':
-			i, kind = scanNumber(text, i)
-		case isApostrophe(r) && startsElision(text, i+size):
-			// 's-Hertogenbosch, 's avonds, 't
-			i = scanElision(text, i+size)
-			kind = Word
-		case unicode.IsPunct(r):
-			i += size
-			kind = Punct
-		default:
-			i += size
-			kind = Symbol
-		}
-		if s.endNext && (kind == Word || kind == Number || kind == URL || kind == Email) {
-			if !(kind == Word && startsLower(text[start:i])) {
-				s.closeSentence()
+		var flags wordFlags
+		class := notAbbrev
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+				i++
+				continue
+			case c == '\n':
+				i = s.newline(i)
+				continue
+			case isASCIILetter(c):
+				if (c == 'h' || c == 'w' || c == 'H' || c == 'W' || c == 'f') && hasURLPrefix(text[i:]) {
+					i, kind = scanURL(text, i), URL
+				} else {
+					i, kind, flags, class = s.scanWord(i)
+				}
+			case c >= '0' && c <= '9':
+				i, kind, flags = s.scanNumber(i)
+			case c == '\'' && startsElision(text, i+1):
+				i, kind = scanElision(text, i+1), Word
+				flags = flagsOf(text[start:i])
+			case c == '\'' && startsYear(text, i+1):
+				i, kind = i+3, Number // '21
+			case (c == '-' || c == '+') && signedNumber(text, i):
+				i, kind, flags = s.scanNumber(i + 1)
+			case c == '.' || c == '!' || c == '?':
+				for i < len(text) && (text[i] == '.' || text[i] == '!' || text[i] == '?') {
+					i++
+				}
+				kind = Punct
+			case isASCIIPunct(c):
+				i++
+				kind = Punct
+			default:
+				i++
+				kind = Symbol
 			}
-			s.endNext = false
+		} else {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			switch {
+			case unicode.IsSpace(r) || isInvisible(r):
+				i += size
+				continue
+			case unicode.IsLetter(r):
+				i, kind, flags, class = s.scanWord(i)
+			case isApostrophe(r) && startsElision(text, i+size):
+				i, kind = scanElision(text, i+size), Word
+				flags = flagsOf(text[start:i])
+			case isApostrophe(r) && startsYear(text, i+size):
+				i, kind, flags = i+size+2, Number, wordFlags{nonASCII: true}
+			case r == '−' && signedNumber(text, i):
+				i, kind, flags = s.scanNumber(i + size)
+				flags.nonASCII = true
+			case unicode.IsDigit(r):
+				i, kind, flags, class = s.scanWord(i) // other scripts' digits
+			case unicode.IsPunct(r):
+				i += size
+				kind = Punct
+			default:
+				i += size
+				kind = Symbol
+			}
 		}
-		s.emit(start, i, kind, abbrev)
-		if kind == Punct && isTerminal(text[start:i]) {
-			s.endNext = true
+		s.boundary(start, i, kind)
+		s.emit(start, i, kind, flags, class != notAbbrev)
+		s.lineStart = false
+		switch {
+		case kind == Punct && isTerminal(text[start:i]):
+			s.endNext, s.soft = true, notAbbrev
+		case class != notAbbrev:
+			s.soft = class
+		case kind != Punct:
+			s.soft = notAbbrev
 		}
 	}
-	s.closeSentence()
+	s.closeAt(len(s.res.Tokens))
 }
 
-func (s *scanner) emit(start, end int, kind Kind, abbrev bool) {
+// newline handles a run of white space that starts with a newline: a blank
+// line ends the paragraph and the sentence; a line that starts with a
+// bullet starts a new sentence.
+func (s *scanner) newline(i int) int {
+	text := s.text
+	lines := 0
+	for i < len(text) {
+		switch text[i] {
+		case '\n':
+			lines++
+		case ' ', '\t', '\r', '\f', '\v':
+		default:
+			goto done
+		}
+		i++
+	}
+done:
+	s.lineStart = true
+	if lines >= 2 {
+		s.closeAt(len(s.res.Tokens))
+		if len(s.res.Tokens) > s.paraFirst {
+			// Several blank lines are one break; leading ones are none.
+			s.paragraph++
+			s.paraFirst = len(s.res.Tokens)
+		}
+		s.endNext, s.soft, s.openFrom = false, notAbbrev, -1
+	}
+	return i
+}
+
+// boundary decides, before token [start,end) of kind is emitted, whether
+// the current sentence ends in front of it.
+func (s *scanner) boundary(start, end int, kind Kind) {
 	surface := s.text[start:end]
-	s.res.Tokens = append(s.res.Tokens, Token{
-		Start: start, End: end, Pos: len(s.res.Tokens) + 1, Sentence: s.sentence,
-		Kind: kind, Norm: normalize(surface), Upper: isUpper(surface), Abbrev: abbrev,
-	})
+	if kind == Punct || kind == Symbol {
+		if s.lineStart && isBullet(surface) && end < len(s.text) && (s.text[end] == ' ' || s.text[end] == '\t') {
+			// A list item on a new line: "- ASML steeg" starts a sentence.
+			s.closeAt(len(s.res.Tokens))
+			s.endNext, s.soft, s.openFrom = false, notAbbrev, -1
+			return
+		}
+		if (s.endNext || s.soft != notAbbrev) && s.openFrom < 0 && s.isOpener(start, end) {
+			s.openFrom = len(s.res.Tokens)
+		}
+		return
+	}
+	ends := false
+	switch {
+	case s.endNext:
+		// A lower-case word after a period continues the sentence
+		// ("p. st. en meer", "„Waarom?” vroeg hij").
+		ends = !(kind == Word && startsLower(surface))
+	case s.soft == endsCapital:
+		ends = kind == Word && startsUpper(surface)
+	case s.soft == endsStarter:
+		ends = kind == Word && startsUpper(surface) && isStarter(surface, s.res.tmp[:0])
+	}
+	if ends {
+		at := len(s.res.Tokens)
+		if s.openFrom >= 0 {
+			at = s.openFrom
+		}
+		s.closeAt(at)
+	}
+	s.endNext, s.soft, s.openFrom = false, notAbbrev, -1
 }
 
-func (s *scanner) closeSentence() {
+// isOpener reports opening quotes and brackets, which belong to the
+// sentence they open rather than to the one before.
+func (s *scanner) isOpener(start, end int) bool {
+	switch s.text[start:end] {
+	case "„", "“", "‘", "«", "‹", "(", "[", "{", "‚":
+		return true
+	case "\"", "'":
+		// ASCII quotes open when preceded by space and followed by text.
+		before := start == 0 || s.text[start-1] == ' ' || s.text[start-1] == '\n' || s.text[start-1] == '\t'
+		after := end < len(s.text) && s.text[end] != ' ' && s.text[end] != '\n'
+		return before && after
+	}
+	return false
+}
+
+func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
+	res := s.res
+	surface := s.text[start:end]
+	tok := Token{
+		Start: start, End: end, Pos: len(res.Tokens) + 1, Sentence: s.sentence,
+		Kind: kind, Norm: surface, Upper: f.letters && !f.lower, Abbrev: abbrev,
+	}
+	if f.nonASCII {
+		tok.Upper = isUpper(surface)
+	}
+	if (kind == Word || kind == Email) && (f.upper || f.nonASCII) {
+		off := len(res.norms)
+		res.norms = appendNorm(res.norms, surface)
+		if string(res.norms[off:]) != surface {
+			res.fix = append(res.fix, fixup{int32(len(res.Tokens)), int32(off), int32(len(res.norms))})
+		} else {
+			res.norms = res.norms[:off]
+		}
+	}
+	res.Tokens = append(res.Tokens, tok)
+}
+
+// closeAt ends the current sentence before token k; tokens from k on move
+// to the next sentence.
+func (s *scanner) closeAt(k int) {
 	toks := s.res.Tokens
-	if s.sentFirst >= len(toks) {
+	if s.sentFirst >= k {
 		return
 	}
 	s.res.Sentences = append(s.res.Sentences, Sentence{
-		Start: toks[s.sentFirst].Start, End: toks[len(toks)-1].End,
-		First: s.sentFirst, Last: len(toks), Paragraph: s.paragraph,
+		Start: toks[s.sentFirst].Start, End: toks[k-1].End,
+		First: s.sentFirst, Last: k, Paragraph: s.paragraph,
 	})
 	s.sentence++
-	s.sentFirst = len(toks)
+	for j := k; j < len(toks); j++ {
+		toks[j].Sentence = s.sentence
+	}
+	s.sentFirst = k
+}
+
+// wordFlags summarise the letters of a token for normalisation.
+type wordFlags struct {
+	letters  bool // has a letter
+	upper    bool // has an upper-case ASCII letter
+	lower    bool // has a lower-case ASCII letter
+	nonASCII bool // has a non-ASCII byte (case and NFC need the slow path)
+}
+
+// flagsOf computes the flags of a token scanned without them.
+func flagsOf(w string) wordFlags {
+	var f wordFlags
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= utf8.RuneSelf:
+			f.nonASCII, f.letters = true, true
+		case c >= 'a' && c <= 'z':
+			f.letters, f.lower = true, true
+		case c >= 'A' && c <= 'Z':
+			f.letters, f.upper = true, true
+		}
+	}
+	return f
 }
 
 // scanWord scans letters, digits and marks, joined by internal apostrophes
 // (salvo's, zo'n), hyphens (taxi-app), periods between letters (o.a.,
-// bol.com) and an @ (e-mail). A final period stays with the word when the
-// word is a known abbreviation or a single-letter initial.
-func (s *scanner) scanWord(i int) (int, Kind, bool) {
+// bol.com), soft hyphens and an @ (e-mail). A final period stays with the
+// word when the word is a known abbreviation or an initial; the class
+// returned says whether it may still end a sentence.
+func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 	text := s.text
 	start := i
 	kind := Word
+	var f wordFlags
 	for i < len(text) {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if isLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
-			i += size
+		// Tight loop over the common case: a run of lower-case ASCII.
+		j := i
+		for j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+			j++
+		}
+		if j > i {
+			f.letters, f.lower = true, true
+			i = j
+			if i >= len(text) {
+				break
+			}
+		}
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				f.letters, f.upper = true, true
+				i++
+				continue
+			case c >= '0' && c <= '9':
+				i++
+				continue
+			}
+			if i+1 >= len(text) {
+				break
+			}
+			next, _ := utf8.DecodeRuneInString(text[i+1:])
+			switch {
+			case c == '\'' && unicode.IsLetter(next):
+			case c == '-' && (unicode.IsLetter(next) || unicode.IsDigit(next)):
+			case c == '-' && suspendedHyphen(text, i+1):
+				// midden- en kleinbedrijf: the hyphen stands for the head.
+				return i + 1, kind, f, notAbbrev
+			case c == '.' && unicode.IsLetter(next):
+			case c == '&' && unicode.IsUpper(next) && f.upper && !f.lower:
+				// AT&T, P&O
+			case c == '@' && (unicode.IsLetter(next) || unicode.IsDigit(next)) && kind == Word:
+				kind = Email
+			case c == '_' && (unicode.IsLetter(next) || unicode.IsDigit(next)):
+			default:
+				return s.maybeAbbrev(start, i, kind, f)
+			}
+			i++
 			continue
 		}
-		next, nsize := utf8.DecodeRuneInString(text[i+size:])
-		_ = nsize
+		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case isApostrophe(r) && isLetter(next):
-			i += size
-		case (r == '-' || r == '‐') && (isLetter(next) || unicode.IsDigit(next)):
-			i += size
-		case r == '.' && isLetter(next):
-			i += size
-		case r == '&' && isLetter(next) && isUpper(text[start:i]):
-			i += size // AT&T, P&O
-		case r == '@' && isLetter(next):
-			i += size
-			kind = Email
+		case unicode.IsLetter(r):
+			f.letters, f.nonASCII = true, true
+			if unicode.IsLower(r) {
+				f.lower = true
+			} else if unicode.IsUpper(r) {
+				f.upper = true
+			}
+		case unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			f.nonASCII = true
+		case (r == '’' || r == 'ʼ' || r == '‐' || r == '‑' || isInvisible(r)) && i+size < len(text):
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if !unicode.IsLetter(next) && !(r != '’' && r != 'ʼ' && unicode.IsDigit(next)) {
+				return s.maybeAbbrev(start, i, kind, f)
+			}
+			f.nonASCII = true
 		default:
-			return s.maybeAbbrev(start, i, kind)
+			return s.maybeAbbrev(start, i, kind, f)
 		}
+		i += size
 	}
-	return s.maybeAbbrev(start, i, kind)
+	return s.maybeAbbrev(start, i, kind, f)
 }
 
-func (s *scanner) maybeAbbrev(start, end int, kind Kind) (int, Kind, bool) {
-	if kind != Word || end >= len(s.text) || s.text[end] != '.' {
-		return end, kind, false
+// maybeAbbrev decides whether the period after word text[start:end] belongs
+// to it.
+func (s *scanner) maybeAbbrev(start, end int, kind Kind, f wordFlags) (int, Kind, wordFlags, abbrevClass) {
+	if kind != Word || end >= len(s.text) || s.text[end] != '.' || !f.letters {
+		return end, kind, f, notAbbrev
+	}
+	// Not when the period starts an ellipsis: "tja..."
+	if end+1 < len(s.text) && s.text[end+1] == '.' {
+		return end, kind, f, notAbbrev
 	}
 	word := s.text[start:end]
-	if utf8.RuneCountInString(word) == 1 && isUpper(word) {
-		return end + 1, kind, true // initial: J. Smit
+	if isInitials(word) {
+		if len(word) == 1 || (len(word) == 2 && !f.nonASCII) {
+			return end + 1, kind, f, endsNever // J. Smit
+		}
+		return end + 1, kind, f, endsStarter // J.P. Morgan, but … in de V.S. De …
 	}
-	// Acronyms in capitals (ING., KBC.) end sentences; abbreviations are lower-case or capitalised.
-	if len(word) > 1 && isUpper(word) {
-		return end, kind, false
+	// Acronyms in capitals (ING., KBC.) end sentences; abbreviations are
+	// lower-case or capitalised.
+	if f.upper && !f.lower {
+		return end, kind, f, notAbbrev
 	}
-	if s.t.abbrev[strings.ToLower(word)] {
-		return end + 1, kind, true
+	key := lowerASCII(s.res.tmp[:0], word)
+	if key == nil || !s.t.abbrev[string(key)] {
+		return end, kind, f, notAbbrev
 	}
-	return end, kind, false
+	return end + 1, kind, f, classOf(string(key))
 }
 
-// scanNumber scans Dutch numbers (1.250,5; 3,2), dates (2021-09-14) and
-// alphanumerics that start with a digit (3e, 20ste, 5G).
-func scanNumber(text string, i int) (int, Kind) {
-	kind := Number
+// classOf says when a known abbreviation may end a sentence. Titles and
+// abbreviations that introduce something never do; closing ones (enz.,
+// mln.) do before a capital; the rest only before a typical opener.
+func classOf(a string) abbrevClass {
+	switch a {
+	case "dhr", "mevr", "mw", "mr", "dr", "drs", "ir", "ing", "prof", "ds", "st", "sr", "jr", "fam", "gebr", "hr",
+		"o.a", "bv", "bijv", "m.b.t", "i.v.m", "t.o.v", "t.a.v", "i.p.v", "m.u.v", "n.a.v", "v.w.b", "ca", "zgn", "resp",
+		"vs", "incl", "excl", "art", "nr", "blz", "pag", "p", "vgl", "z.g.a", "ong", "max", "min", "gem", "evt", "plm":
+		return endsNever
+	case "enz", "etc", "e.d", "e.a", "o.i.d", "e.v", "mln", "mrd", "mld", "jl", "dgl", "e.e.a", "u.s.w", "m.m":
+		return endsCapital
+	}
+	return endsStarter
+}
+
+// isStarter reports words that typically open a Dutch sentence, used after
+// ambiguous abbreviations: "… Holding bv. De winst" ends, "bv. ASML" does not.
+func isStarter(w string, buf []byte) bool {
+	key := lowerASCII(buf, w)
+	if key == nil {
+		return false
+	}
+	switch string(key) {
+	case "de", "het", "een", "dat", "die", "dit", "deze", "er", "ook", "in", "op", "maar", "en", "hij", "zij", "ze",
+		"we", "wij", "ik", "u", "volgens", "daarnaast", "bovendien", "toch", "wel", "zo", "na", "bij", "met", "als",
+		"om", "door", "dan", "daar", "hier", "nu", "al", "alle", "wat", "wie", "waar", "hoe", "toen", "sinds",
+		"tijdens", "verder", "vooral", "niet", "geen", "haar", "hun", "ons", "onze", "mijn", "daardoor", "daarom",
+		"echter", "intussen", "inmiddels", "ondertussen", "tegelijk", "vorig", "vorige", "volgend", "volgende":
+		return true
+	}
+	return false
+}
+
+// isInitials reports X or X.Y.Z: single letters separated by periods.
+func isInitials(w string) bool {
+	letters := 0
+	expectLetter := true
+	for _, r := range w {
+		if expectLetter {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			letters++
+		} else if r != '.' {
+			return false
+		}
+		expectLetter = !expectLetter
+	}
+	return letters > 0 && !expectLetter
+}
+
+// suspendedHyphen reports " en X", " of X", " tot X" after a word-final
+// hyphen: the hyphen elides a shared head (land- en tuinbouw).
+func suspendedHyphen(text string, i int) bool {
+	if i >= len(text) || text[i] != ' ' {
+		return false
+	}
+	rest := text[i+1:]
+	for _, w := range [...]string{"en ", "of ", "tot ", "en/of "} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanNumber scans Dutch numbers (1.250,5; 3,2), dates (2021-09-14),
+// times (9.30, 14:30), prices (5,-) and alphanumerics that start with a
+// digit (3e, 20ste, 5G, 3D-printer).
+func (s *scanner) scanNumber(i int) (int, Kind, wordFlags) {
+	text := s.text
+	start := i
+	plain := true // digits only so far
 	for i < len(text) {
 		c := text[i]
 		switch {
@@ -243,39 +570,86 @@ func scanNumber(text string, i int) (int, Kind) {
 			i++
 		case (c == '.' || c == ',' || c == '-' || c == '/' || c == ':') && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9':
 			i++
+			plain = false
+		case c == ',' && i+1 < len(text) && (text[i+1] == '-' || text[i+1] == '=') && (i+2 == len(text) || !isWordByte(text[i+2])):
+			return i + 2, Number, wordFlags{} // € 5,-
 		default:
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if isLetter(r) {
-				i += size
-				kind = Word
-				continue
+			r, _ := utf8.DecodeRuneInString(text[i:])
+			if plain && unicode.IsLetter(r) && i > start {
+				// 3e, 5G, 20ste, 3D-printer: a word that starts with digits.
+				if text[start] >= '0' && text[start] <= '9' {
+					end, kind, f, _ := s.scanWord(start)
+					return end, kind, f
+				}
 			}
-			return i, kind
+			return i, Number, wordFlags{}
 		}
 	}
-	return i, kind
+	return i, Number, wordFlags{}
+}
+
+func isWordByte(c byte) bool {
+	return isASCIILetter(c) || (c >= '0' && c <= '9') || c >= utf8.RuneSelf
+}
+
+// signedNumber reports a sign directly before a digit at the start of a
+// word: "-3,2%", "+5". In "2020-2021" the hyphen never gets here, because
+// the number scanner consumed it.
+func signedNumber(text string, i int) bool {
+	_, size := utf8.DecodeRuneInString(text[i:])
+	if i+size >= len(text) || text[i+size] < '0' || text[i+size] > '9' {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	p := text[i-1]
+	return p == ' ' || p == '\n' || p == '\t' || p == '(' || p == '/'
 }
 
 func hasURLPrefix(s string) bool {
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
+	return hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "www.") || strings.HasPrefix(s, "ftp://")
 }
+
+func hasPrefixFold(s, p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
 
 func scanURL(text string, i int) int {
 	start := i
+	parens := 0
 	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if c <= ' ' || c == '"' || c == '<' || c == '>' {
+				break
+			}
+			switch c {
+			case '(':
+				parens++
+			case ')':
+				parens--
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) || r == '"' || r == '<' || r == '>' || r == '”' || r == '»' {
+		if unicode.IsSpace(r) || r == '”' || r == '»' || r == '“' || r == '’' {
 			break
 		}
 		i += size
 	}
-	// Trailing punctuation belongs to the sentence, not the URL.
+	// Trailing punctuation belongs to the sentence, not the URL; a closing
+	// parenthesis only when the URL did not open one (Wikipedia links do).
 	for i > start {
-		r, size := utf8.DecodeLastRuneInString(text[start:i])
-		if !strings.ContainsRune(".,;:!?)'’", r) {
+		c := text[i-1]
+		if c == ')' && parens < 0 {
+			parens++
+			i--
+			continue
+		}
+		if !strings.ContainsRune(".,;:!?'", rune(c)) {
 			break
 		}
-		i -= size
+		i--
 	}
 	return i
 }
@@ -290,17 +664,25 @@ func startsElision(text string, i int) bool {
 		return true
 	}
 	next, _ := utf8.DecodeRuneInString(text[i+1:])
-	return !isLetter(next)
+	return !unicode.IsLetter(next) && !unicode.IsDigit(next) && !isApostrophe(next)
+}
+
+// startsYear reports the two digits of an elided year: zomer '21.
+func startsYear(text string, i int) bool {
+	if i+2 > len(text) || !isDigit(text[i]) || !isDigit(text[i+1]) {
+		return false
+	}
+	return i+2 == len(text) || !isWordByte(text[i+2])
 }
 
 func scanElision(text string, i int) int {
 	i++ // the s or t
 	if i+1 < len(text) && text[i] == '-' {
 		r, _ := utf8.DecodeRuneInString(text[i+1:])
-		if isLetter(r) {
+		if unicode.IsLetter(r) {
 			for i < len(text) {
 				r, size := utf8.DecodeRuneInString(text[i:])
-				if !(isLetter(r) || r == '-') {
+				if !(unicode.IsLetter(r) || (r == '-' && i+1 < len(text) && isWordByte(text[i+1]))) {
 					break
 				}
 				i += size
@@ -310,15 +692,51 @@ func scanElision(text string, i int) int {
 	return i
 }
 
-func isTerminal(p string) bool { return p == "." || p == "!" || p == "?" || p == "…" }
+func isTerminal(p string) bool {
+	if p == "…" {
+		return true
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '.' && p[i] != '!' && p[i] != '?' {
+			return false
+		}
+	}
+	return p != ""
+}
 
-func isLetter(r rune) bool { return unicode.IsLetter(r) }
+func isBullet(p string) bool {
+	return p == "-" || p == "–" || p == "—" || p == "•" || p == "*" || p == "·" || p == "▪"
+}
 
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+
+// isASCIIPunct matches unicode.IsPunct for ASCII.
+func isASCIIPunct(c byte) bool { return strings.IndexByte(`!"#%&'()*,-./:;?@[\]_{}`, c) >= 0 }
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
+
+// isInvisible reports characters that web text hides inside words: soft
+// hyphen, zero-width space/joiners, word joiner, BOM.
+func isInvisible(r rune) bool {
+	return r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff'
+}
 
 func startsLower(s string) bool {
+	if s != "" && s[0] < utf8.RuneSelf {
+		return s[0] >= 'a' && s[0] <= 'z'
+	}
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLower(r)
+}
+
+func startsUpper(s string) bool {
+	if s != "" && s[0] < utf8.RuneSelf {
+		return s[0] >= 'A' && s[0] <= 'Z'
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
 }
 
 // isUpper reports whether s has letters and all of them are upper-case.
@@ -326,7 +744,7 @@ func isUpper(s string) bool {
 	letters := 0
 	for _, r := range s {
 		if unicode.IsLetter(r) {
-			if !unicode.IsUpper(r) {
+			if !unicode.IsUpper(r) && r != 'ĳ' {
 				return false
 			}
 			letters++
@@ -335,29 +753,73 @@ func isUpper(s string) bool {
 	return letters > 0
 }
 
-// normalize returns the lookup form: lower-case, NFC, typographic
-// apostrophes folded to ASCII.
-func normalize(s string) string {
-	ascii := true
-	lower := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+// lowerASCII appends the lower-case form of an ASCII word to buf, or
+// returns nil when w is not ASCII or too long for a stack buffer.
+func lowerASCII(buf []byte, w string) []byte {
+	if len(w) > cap(buf) {
+		return nil
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
 		if c >= utf8.RuneSelf {
-			ascii = false
-			break
+			return nil
 		}
 		if c >= 'A' && c <= 'Z' {
-			lower = false
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
+
+// appendNorm appends the lookup form of s: lower-case, NFC, typographic
+// apostrophes and hyphens as ASCII, the ĳ ligature as ij, invisible
+// characters dropped.
+func appendNorm(buf []byte, s string) []byte {
+	off := len(buf)
+	ascii := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		ascii = false
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == '’' || r == 'ʼ' || r == '‘':
+			buf = append(buf, '\'')
+		case r == '‐' || r == '‑':
+			buf = append(buf, '-')
+		case r == 'ĳ' || r == 'Ĳ':
+			buf = append(buf, 'i', 'j')
+		case isInvisible(r):
+		case r == utf8.RuneError && size == 1:
+			buf = append(buf, s[i-1]) // keep invalid bytes as they are
+		default:
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		}
 	}
-	if ascii {
-		if lower {
-			return s
-		}
-		return strings.ToLower(s)
+	if !ascii && !norm.NFC.IsNormal(buf[off:]) {
+		nfc := norm.NFC.Append(nil, buf[off:]...)
+		buf = append(buf[:off], nfc...)
 	}
-	s = strings.ReplaceAll(s, "’", "'")
-	return norm.NFC.String(strings.ToLower(s))
+	return buf
+}
+
+// normalize returns the lookup form of s.
+func normalize(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			return string(appendNorm(make([]byte, 0, len(s)+4), s))
+		}
+	}
+	return s
 }
 
 // Normalize returns the lookup form of a word or phrase as tokens get it, so

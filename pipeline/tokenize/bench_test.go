@@ -1,0 +1,54 @@
+package tokenize_test
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/seeds"
+)
+
+// corpus returns the seed articles joined by blank lines: realistic Dutch
+// financial news, ~100 KB.
+func corpus(tb testing.TB) string {
+	tb.Helper()
+	var b strings.Builder
+	err := fs.WalkDir(seeds.FS(), seeds.ArticlesDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(seeds.FS(), p)
+		if err != nil {
+			return err
+		}
+		b.Write(data)
+		b.WriteString("\n\n")
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b.String()
+}
+
+// BenchmarkTokenize measures tokenising plus sentence splitting, the work
+// every article goes through, with a reused Result (the steady state of a
+// pipeline worker).
+func BenchmarkTokenize(b *testing.B) {
+	set, err := lexicons.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := corpus(b)
+	tk := tokenize.New(set.Abbreviations)
+	var res tokenize.Result
+	tk.Tokenize(text, &res)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		tk.Tokenize(text, &res)
+	}
+}
