@@ -1,10 +1,10 @@
 // Package aggregate builds company-day panels from per-article company
 // scores.
 //
-// A panel cell is one company on one day. Cells keep the per-article values
-// so that means, relevance-weighted means, dispersions and maxima are
-// computed with gonum's stat and floats packages in a fixed order, which
-// makes the output independent of the order in which articles were scored.
+// A panel cell is one company on one day. Cells hold exact running sums
+// (see Sum), not the articles: memory stays flat as an archive grows, and
+// means, relevance-weighted means and dispersions are correctly rounded
+// whatever the order in which articles arrive.
 // On top of the daily statistics the panel derives, over the history one run
 // sees, a buzz ratio against the trailing 30 days, time-smoothed sentiment
 // and risk indices (Smoothing) and cross-sectional z-scores per day.
@@ -15,7 +15,6 @@ import (
 	"sort"
 	"time"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -73,15 +72,10 @@ type key struct {
 	day     int64 // days since the Unix epoch
 }
 
-type cell struct {
-	name string
-	obs  []Obs
-}
-
 // Panel accumulates observations. The zero value is not usable; call New.
 type Panel struct {
 	opts  Options
-	cells map[key]*cell
+	cells map[key]*Cell
 }
 
 // New returns an empty panel.
@@ -92,7 +86,7 @@ func New(opts Options) *Panel {
 	if opts.ZMin == 0 {
 		opts.ZMin = DefaultZMin
 	}
-	return &Panel{opts: opts, cells: map[key]*cell{}}
+	return &Panel{opts: opts, cells: map[key]*Cell{}}
 }
 
 // Options returns the panel's options with the defaults filled in.
@@ -103,10 +97,10 @@ func (p *Panel) Add(o Obs) {
 	k := key{o.CompanyID, civilDay(o.Date)}
 	c := p.cells[k]
 	if c == nil {
-		c = &cell{name: o.CompanyName}
+		c = &Cell{}
 		p.cells[k] = c
 	}
-	c.obs = append(c.obs, o)
+	c.Add(o)
 }
 
 // civilDay returns the days since 1970-01-01 of t's civil date.
@@ -134,7 +128,7 @@ func (p *Panel) Days() []Day {
 	})
 	out := make([]Day, len(keys))
 	for i, k := range keys {
-		out[i] = summarize(k, p.cells[k])
+		out[i] = p.cells[k].Day(k.company, time.Unix(k.day*86400, 0).UTC())
 	}
 	weights := p.opts.Smoothing.Weights()
 	// Keys are sorted by company, then day: each company's history is one
@@ -152,54 +146,6 @@ func (p *Panel) Days() []Day {
 	}
 	zscores(out, keys, p.opts.ZMin)
 	return out
-}
-
-func summarize(k key, c *cell) Day {
-	obs := append([]Obs(nil), c.obs...)
-	// A fixed order makes floating-point sums reproducible.
-	sort.Slice(obs, func(a, b int) bool { return obs[a].ArticleID < obs[b].ArticleID })
-	n := len(obs)
-	sent, risk, rel := make([]float64, n), make([]float64, n), make([]float64, n)
-	d := Day{CompanyID: k.company, CompanyName: c.name, Date: time.Unix(k.day*86400, 0).UTC(), Articles: n}
-	negative := 0
-	for i, o := range obs {
-		sent[i], risk[i], rel[i] = o.Sentiment, o.Risk, o.Relevance
-		d.Mentions += o.Mentions
-		if o.Sentiment <= NegativeThreshold {
-			negative++
-		}
-		if len(o.Categories) > len(d.Categories) {
-			d.Categories = append(d.Categories, make([]float64, len(o.Categories)-len(d.Categories))...)
-		}
-	}
-	var weights []float64 // nil: plain means
-	if floats.Sum(rel) > 0 {
-		weights = rel
-	}
-	d.SentimentMean = stat.Mean(sent, nil)
-	d.SentimentWeighted = stat.Mean(sent, weights)
-	d.RiskMean = stat.Mean(risk, nil)
-	d.RiskWeighted = stat.Mean(risk, weights)
-	d.RiskMax = floats.Max(risk)
-	d.SentimentStd, d.RiskStd = math.NaN(), math.NaN()
-	if n > 1 {
-		d.SentimentStd = stat.StdDev(sent, nil)
-		d.RiskStd = stat.StdDev(risk, nil)
-	}
-	d.NegativeShare = float64(negative) / float64(n)
-	if d.Categories != nil {
-		col := make([]float64, n)
-		for c := range d.Categories {
-			for i, o := range obs {
-				col[i] = 0
-				if c < len(o.Categories) {
-					col[i] = o.Categories[c]
-				}
-			}
-			d.Categories[c] = stat.Mean(col, nil)
-		}
-	}
-	return d
 }
 
 // buzz sets out[i].Buzz: today's mentions over the mean daily mentions of

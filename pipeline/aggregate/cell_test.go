@@ -1,0 +1,84 @@
+package aggregate
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+func TestSum(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []float64
+		want float64
+	}{
+		{"empty", nil, 0},
+		{"tenths", []float64{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, 1},
+		{"cancellation", []float64{1e16, 1, -1e16}, 1},
+		{"tiny and huge", []float64{1e100, 1, -1e100, 1e-100}, 1},
+		{"signs", []float64{-0.5, 0.25, 0.25}, 0},
+	}
+	for _, tt := range tests {
+		var s Sum
+		for _, x := range tt.in {
+			s.Add(x)
+		}
+		if got := s.Value(); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCellOrder checks that a cell's day does not depend on the order of
+// its observations nor on how partial cells are merged, and that it agrees
+// with gonum's two-pass statistics.
+func TestCellOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	obs := make([]Obs, 200)
+	sent, risk, rel := make([]float64, len(obs)), make([]float64, len(obs)), make([]float64, len(obs))
+	for i := range obs {
+		obs[i] = Obs{CompanyID: "asml", CompanyName: "ASML", Mentions: 1 + rng.IntN(4),
+			Relevance: 100 * rng.Float64(), Sentiment: 2*rng.Float64() - 1, Risk: rng.Float64(),
+			Categories: []float64{rng.Float64(), 0}}
+		sent[i], risk[i], rel[i] = obs[i].Sentiment, obs[i].Risk, obs[i].Relevance
+	}
+	date := time.Date(2024, 3, 14, 0, 0, 0, 0, time.UTC)
+	var whole Cell
+	for _, o := range obs {
+		whole.Add(o)
+	}
+	want := whole.Day("asml", date)
+	for round := 0; round < 20; round++ {
+		perm := rng.Perm(len(obs))
+		parts := make([]Cell, 1+rng.IntN(7))
+		for _, i := range perm {
+			parts[rng.IntN(len(parts))].Add(obs[i])
+		}
+		var merged Cell
+		for _, p := range parts {
+			merged.Merge(p)
+		}
+		got := merged.Day("asml", date)
+		if got.SentimentMean != want.SentimentMean || got.SentimentWeighted != want.SentimentWeighted ||
+			got.RiskStd != want.RiskStd || got.Categories[0] != want.Categories[0] || got.RiskMax != want.RiskMax {
+			t.Fatalf("round %d: merged cell differs: got %+v, want %+v", round, got, want)
+		}
+	}
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"sentiment mean", want.SentimentMean, stat.Mean(sent, nil)},
+		{"sentiment weighted", want.SentimentWeighted, stat.Mean(sent, rel)},
+		{"sentiment std", want.SentimentStd, stat.StdDev(sent, nil)},
+		{"risk std", want.RiskStd, stat.StdDev(risk, nil)},
+	}
+	for _, c := range checks {
+		if math.Abs(c.got-c.want) > 1e-12 {
+			t.Errorf("%s: got %.17g, want %.17g (gonum)", c.name, c.got, c.want)
+		}
+	}
+}
