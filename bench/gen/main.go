@@ -30,6 +30,7 @@ func main() {
 	size := flag.String("size", "100MB", "approximate corpus `size` (KB, MB, GB suffixes)")
 	out := flag.String("out", "-", "output `file` (- for stdout)")
 	seed := flag.Uint64("seed", 1, "random seed")
+	perDay := flag.Int("per-day", 400, "articles per day: an archive is read in time order, a few hundred stories a day")
 	flag.Parse()
 	n, err := parseSize(*size)
 	if err != nil {
@@ -46,7 +47,7 @@ func main() {
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	defer bw.Flush()
-	g, err := newGenerator(*seed)
+	g, err := newGenerator(*seed, *perDay)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -76,14 +77,16 @@ func parseSize(s string) (int64, error) {
 
 type generator struct {
 	rng       *rand.Rand
+	zipf      *rand.Zipf // company popularity: a few names dominate the news
+	perDay    int
 	titles    []string
 	sentences []string
 	names     []string // company display names to swap in
 	known     []string // names that occur in the seed sentences
 }
 
-func newGenerator(seed uint64) (*generator, error) {
-	g := &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+func newGenerator(seed uint64, perDay int) (*generator, error) {
+	g := &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), perDay: max(1, perDay)}
 	fsys := seeds.FS()
 	paths, err := fs.Glob(fsys, path.Join(seeds.ArticlesDir, "*.txt"))
 	if err != nil {
@@ -119,6 +122,7 @@ func newGenerator(seed uint64) (*generator, error) {
 			g.names = append(g.names, r[1])
 		}
 	}
+	g.zipf = rand.NewZipf(g.rng, 1.1, 1, uint64(len(g.names)-1))
 	g.known = []string{"ASML", "Philips", "Shell", "ING", "KBC", "Heineken", "Adyen", "Prosus", "Tencent", "Unilever"}
 	return g, nil
 }
@@ -128,7 +132,7 @@ func newGenerator(seed uint64) (*generator, error) {
 func (g *generator) swap(s string) string {
 	for _, k := range g.known {
 		if strings.Contains(s, k) && g.rng.IntN(2) == 0 {
-			s = strings.ReplaceAll(s, k, g.names[g.rng.IntN(len(g.names))])
+			s = strings.ReplaceAll(s, k, g.names[g.zipf.Uint64()])
 		}
 	}
 	return s
@@ -151,7 +155,7 @@ func (g *generator) write(w io.Writer, size int64) error {
 			}
 			body.WriteString(g.swap(g.sentences[g.rng.IntN(len(g.sentences))]))
 		}
-		day := start.AddDate(0, 0, g.rng.IntN(20*365))
+		day := start.AddDate(0, 0, i/g.perDay)
 		if err := enc.Encode(map[string]string{
 			"id":        fmt.Sprintf("gen-%09d", i),
 			"published": day.Format("2006-01-02"),
