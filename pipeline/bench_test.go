@@ -46,4 +46,3 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(arts))/b.Elapsed().Seconds(), "articles/s")
 }
-
