@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/dutch"
 
+	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
@@ -41,15 +42,13 @@ type index struct {
 	folded  map[string]int32
 	stems   map[string]int32
 	heads   map[string]int32 // entries allowed as compound heads
+	dc      *tokenize.Decompounder
 	fuzzy   bool             // use the folded, stem and compound routes
 }
 
-// minHead and minModifier bound compound splitting: precision matters more
-// than recall (beursgang must not become beurs + gang).
-const (
-	minHead     = 4
-	minModifier = 3
-)
+// minHead bounds the lexicon entries that may head a compound: shorter
+// ones split too much.
+const minHead = 4
 
 // newIndex builds an index over terms. canHead says whether entry i may
 // serve as the head of an unknown compound.
@@ -149,41 +148,105 @@ func (ix *index) lookup(toks []tokenize.Token, i, end int) (entry int, n int, vi
 	if e, ok := ix.stems[stem(w)]; ok && len(w) >= len(ix.words[e][0]) {
 		return int(e), 1, Stem
 	}
-	if e, ok := ix.head(w); ok {
+	if e, ok := ix.compound(w); ok {
 		return e, 1, Compound
 	}
 	return -1, 0, 0
 }
 
-// head finds the longest known head of a closed compound: the rightmost
-// part that is itself an entry, leaving a modifier of at least minModifier
-// runes. Dutch compounds are head-final, so the head carries the meaning.
-func (ix *index) head(w string) (int, bool) {
-	runesSeen := 0
-	for k, r := range w {
-		if runesSeen >= minModifier {
-			rest := w[k:]
-			if utf8.RuneCountInString(rest) < minHead {
-				break
-			}
-			if e, ok := ix.heads[rest]; ok {
-				return int(e), true
-			}
-			// Plural or inflected head: gameverslavingen → verslaving.
-			if len(rest) > 5 {
-				if e, ok := ix.stems[stem(rest)]; ok {
-					if _, head := ix.heads[strings.Join(ix.words[e], " ")]; head {
-						return int(e), true
-					}
+// compound finds the entry for a closed compound by its parts: Dutch
+// compounds are head-final, so the head carries the meaning. The longest
+// known right-hand part wins (privacy|regel|geving → regelgeving before
+// geving), then the head's lemma (gameverslavingen → verslaving). The
+// decompounder only splits into known parts and never splits off stop
+// heads, so beursgang does not score as gang.
+func (ix *index) compound(w string) (int, bool) {
+	if ix.dc == nil {
+		return -1, false
+	}
+	parts := ix.dc.Split(w)
+	if parts == nil {
+		return ix.namedCompound(w)
+	}
+	for _, p := range parts[1:] {
+		right := w[p.Start:]
+		if e, ok := ix.heads[right]; ok {
+			return int(e), true
+		}
+		// Inflected right-hand part: the stem must lead to a head entry.
+		if len(right) > 5 {
+			if e, ok := ix.stems[stem(right)]; ok {
+				if _, head := ix.heads[strings.Join(ix.words[e], " ")]; head {
+					return int(e), true
 				}
 			}
 		}
-		if r == '-' {
-			break // hyphenated words are looked up whole, not split
-		}
-		runesSeen++
+	}
+	if e, ok := ix.heads[parts[len(parts)-1].Lemma]; ok {
+		return int(e), true
 	}
 	return -1, false
+}
+
+// Bounds of namedCompound: news compounds often have a name or acronym
+// as modifier (liborboete, grexitangst) that no vocabulary knows, so a
+// long lexicon head may follow an unknown modifier of some length.
+const (
+	minNamedHead     = 5
+	minNamedModifier = 4
+)
+
+// namedCompound finds the longest lexicon head after an unknown modifier,
+// for words the decompounder could not split at all. Stop heads, no-split
+// words and particle modifiers still veto (beursgang, overhoop).
+func (ix *index) namedCompound(w string) (int, bool) {
+	if ix.dc.Role(w)&tokenize.NoSplit != 0 || strings.ContainsAny(w, "-_") {
+		return -1, false
+	}
+	runes := 0
+	for k := range w {
+		if runes >= minNamedModifier {
+			rest := w[k:]
+			if utf8.RuneCountInString(rest) < minNamedHead {
+				break
+			}
+			if e, ok := ix.heads[rest]; ok {
+				if ix.dc.Role(rest)&tokenize.StopHead != 0 || ix.dc.Role(w[:k])&tokenize.NoModifier != 0 {
+					return -1, false
+				}
+				return int(e), true
+			}
+		}
+		runes++
+	}
+	return -1, false
+}
+
+// compoundVocabulary builds the decompounder from the vocabulary in
+// lexicons/nl/compound_parts.tsv.
+func compoundVocabulary(set *lexicons.Set) *tokenize.Decompounder {
+	d := tokenize.NewDecompounder()
+	for _, p := range set.CompoundParts {
+		for _, r := range p.Roles {
+			if role, ok := tokenize.ParseRole(r); ok {
+				d.Add(p.Term, role)
+			}
+		}
+	}
+	return d
+}
+
+// attachCompounds lets the fuzzy indexes split compounds: the shared
+// vocabulary, plus each index's own head entries as heads.
+func attachCompounds(set *lexicons.Set, indexes ...*index) {
+	base := compoundVocabulary(set)
+	for _, ix := range indexes {
+		heads := make([]string, 0, len(ix.heads))
+		for w := range ix.heads {
+			heads = append(heads, w)
+		}
+		ix.dc = base.WithHeads(heads)
+	}
 }
 
 func stem(w string) string {

@@ -148,6 +148,7 @@ func New(set *lexicons.Set) *Scorer {
 	}
 	s.objIx = newIndex(terms(len(s.objects), func(i int) string { return s.objects[i].Term }), true, nil)
 	s.verbIx = newIndex(terms(len(s.verbs), func(i int) string { return s.verbs[i].Term }), false, nil)
+	attachCompounds(set, s.sentIx, s.regIx, s.objIx)
 	s.shiftIx = newIndex(terms(len(s.shifters), func(i int) string { return s.shifters[i].Term }), false, nil)
 	s.actorIx = newIndex(terms(len(s.actors), func(i int) string { return s.actors[i].Term }), false, nil)
 	s.categories = lexicons.Categories()
@@ -443,7 +444,8 @@ func clauseFinalNiet(toks []tokenize.Token, at, n, last int, clauseOf []int) boo
 //     winst niet steeg, in a subordinate clause), within two tokens after it
 //     (het was niet goed), or clause-final niet anywhere after it in its
 //     clause (de winst steeg vorig jaar niet);
-//   - the nearest amplifier or downtoner right before it;
+//   - the nearest amplifier or downtoner right before it, or right after
+//     a direction pair (de winst steeg fors);
 //   - hedges before it in its clause;
 //   - contrast: the clause after maar/echter/desondanks weighs more (factor
 //     ≥ 1), the clause introduced by hoewel/ondanks less.
@@ -473,7 +475,10 @@ func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int, toks []to
 				hit.shift(sh.term, sh.factor)
 			}
 		case lexicons.Amplifier, lexicons.Downtoner:
-			if !intens && before && dist <= 2 && clauseOf[sh.at] == c {
+			// Before the word (een fors verlies), or right after a
+			// movement: de winst steeg fors.
+			after := !before && hit.Kind == Direction && dist <= 1
+			if !intens && (before && dist <= 2 || after) && clauseOf[sh.at] == c {
 				intens = true
 				hit.shift(sh.term, sh.factor)
 			}

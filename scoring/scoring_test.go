@@ -34,6 +34,8 @@ func testSet(t testing.TB) *lexicons.Set {
 		"nl/regulatory_actors.tsv": file("actors", "term\tkind\tjurisdiction\tweight\tnote",
 			"afm\tregulator\tNL\t0.8\t", "ap\tregulator\tNL\t0.6\tcase-sensitive"),
 		"nl/abbreviations.tsv": file("abbreviations", "abbreviation\tnote", "o.a\t"),
+		"nl/compound_parts.tsv": file("compound-parts", "term\troles\tnote",
+			"kwartaal\tmodifier\t", "game\tmodifier\t", "privacy\tmodifier\t", "beurs\tmodifier\t", "gang\tstop-head\t"),
 	}
 	set, err := lexicons.Load(fsys, nil)
 	if err != nil {
@@ -74,6 +76,13 @@ func TestHits(t *testing.T) {
 		{"negated direction", "De winst steeg niet.", "winst steeg", -0.4},
 		{"contrast", "Slecht, maar goed.", "slecht goed", -0.6 + 0.9},
 		{"question damped", "Komt er een faillissement?", "faillissement", -0.45},
+		{"clause-final niet negates the verb phrase", "De winst steeg vorig jaar niet.", "winst steeg", -0.4},
+		{"niet inside a subordinate direction pair", "Slecht, omdat de winst niet steeg.", "winst steeg slecht", -0.6 - 0.4},
+		{"niet not clause-final stays local", "Niet de winst steeg, het verlies.", "winst steeg verlies", -0.4 - 0.6},
+		{"amplifier after movement", "De winst steeg fors.", "winst steeg", 0.75},
+		{"geen scopes over the noun phrase", "Geen enkele winst.", "winst", -0.32},
+		{"quoted claim damped", "'Recordwinst' volgens topman.", "recordwinst", 0.8 * quoteFactor},
+		{"unclosed quote runs to the end", "Topman: 'verlies.", "verlies", -0.6 * quoteFactor},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,6 +178,45 @@ func TestTitleWeighs(t *testing.T) {
 	}
 	if got := res.Hits[0].Explain(text); !strings.Contains(got, `"Recordwinst" [0:11] finance recordwinst +0.800 title×1.5 = +1.200`) {
 		t.Errorf("explain: got %s", got)
+	}
+}
+
+func TestSentenceSentiment(t *testing.T) {
+	s := New(testSet(t))
+	res := score(t, s, "Een recordwinst. Een faillissement en een verlies.")
+	tests := []struct {
+		sentence int
+		x        float64 // Σ w / √n of the sentence
+	}{
+		{0, 0.8},
+		{1, (-0.9 - 0.6) / math.Sqrt(2)},
+		{2, 0},
+	}
+	for _, tt := range tests {
+		want := tt.x / math.Sqrt(tt.x*tt.x+1)
+		if got := s.SentenceSentiment(res.Hits, tt.sentence); !near(got, want) {
+			t.Errorf("sentence %d: got %.4f, want %.4f", tt.sentence, got, want)
+		}
+	}
+}
+
+func TestCalibratedLabel(t *testing.T) {
+	set := testSet(t)
+	set.Calibration = lexicons.Calibration{Negative: -0.2, Positive: 0.4, Direction: 0.5}
+	s := New(set)
+	tests := []struct {
+		sentiment float64
+		want      string
+	}{
+		{0.39, "neutral"}, {0.4, "positive"}, {-0.19, "neutral"}, {-0.2, "negative"}, {0, "neutral"},
+	}
+	for _, tt := range tests {
+		if got := s.Label(tt.sentiment); got != tt.want {
+			t.Errorf("Label(%v): got %q, want %q", tt.sentiment, got, tt.want)
+		}
+	}
+	if got, want := Label(0.15), "positive"; got != want {
+		t.Errorf("default Label(0.15): got %q, want %q", got, want)
 	}
 }
 

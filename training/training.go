@@ -175,12 +175,18 @@ func Learn(ctx context.Context, base *lexicons.Set, examples []Example, cfg Conf
 			return nil, err
 		}
 	}
+	// Lexicon weights live in [−1, 1]; the thresholds are placed for the
+	// clipped weights the scorer will use.
+	for k := range p.w {
+		p.w[k] = clamp(p.w[k], -1, 1)
+	}
+	p.d = clamp(p.d, 0, 2)
 	l := &Learned{Lambda: lambda, Examples: len(examples)}
 	neg, pos, acc := thresholds(ds.predict(p), ds.labels)
 	l.TrainAccuracy = acc
-	l.Calibration = lexicons.Calibration{Negative: squash(neg), Positive: squash(pos), Direction: clamp(p.d, 0, 2)}
+	l.Calibration = lexicons.Calibration{Negative: squash(neg), Positive: squash(pos), Direction: p.d}
 	for k, f := range ds.feats {
-		w := clamp(p.w[k], -1, 1)
+		w := p.w[k]
 		if !f.isNew && math.Abs(w-f.prior) < 0.005 {
 			continue // the lexicon was right; keep the file small
 		}

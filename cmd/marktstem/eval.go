@@ -267,7 +267,7 @@ func ratio(a, b float64) float64 {
 // being evaluated: its figures are then in-sample, not a measure of quality.
 func warnInSample(w io.Writer, set *lexicons.Set, path string) {
 	for _, f := range set.Files {
-		if f.Meta["name"] == lexicons.LearnedName && strings.Contains(f.Meta["source"], filepath.Base(path)) {
+		if f.Meta["name"] == lexicons.LearnedName && strings.Contains(f.Meta["source"], "from "+filepath.Base(path)+" ") {
 			fmt.Fprintf(w, "note: the learned lexicon (%s) was learned from %s: these figures are in-sample; use --folds 5\n", f.Version(), filepath.Base(path))
 		}
 	}

@@ -1,0 +1,231 @@
+package training
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/marktstem/marktstem/lexicons"
+)
+
+func file(name, header string, rows ...string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte("# name: " + name + "\n# description: test\n# source: test\n# licence: Apache-2.0\n# version: 1\n" +
+		header + "\n" + strings.Join(rows, "\n") + "\n")}
+}
+
+// baseSet is a small lexicon set: goed +0.6, slecht −0.6, winst stijgt.
+func baseSet(t testing.TB) *lexicons.Set {
+	t.Helper()
+	set, err := lexicons.Load(fstest.MapFS{
+		"nl/sentiment_general.tsv": file("general", "term\tpos\tweight\tnote", "goed\tJJ\t0.6\t", "slecht\tJJ\t-0.6\t", "rustig\tJJ\t0.5\t"),
+		"nl/sentiment_finance.tsv": file("finance", "term\tpos\tweight\tnote", "verlies\tNN\t-0.6\t"),
+		"nl/direction.tsv":         file("direction", "term\tkind\tpolarity\tnote", "winst\tobject\t1\t", "stijgt\tverb\t1\t", "daalt\tverb\t-1\t"),
+		"nl/shifters.tsv":          file("shifters", "term\tkind\tfactor\tnote", "niet\tnegator\t-0.8\t"),
+		"nl/regulatory.tsv":        file("regulatory", "term\tcategory\tweight\tnote", "boete\tenforcement\t0.8\t"),
+		"nl/regulatory_actors.tsv": file("actors", "term\tkind\tjurisdiction\tweight\tnote", "afm\tregulator\tNL\t0.8\t"),
+		"nl/abbreviations.tsv":     file("abbreviations", "abbreviation\tnote", "o.a\t"),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
+// synthetic returns labelled headlines where groei is good news, krimp bad
+// news, and rustig (+0.5 in the lexicon) is neutral in this domain.
+func synthetic() []Example {
+	var out []Example
+	subjects := []string{"bouw", "industrie", "export", "horeca", "landbouw", "zorg", "handel", "logistiek", "energie", "media"}
+	for i, s := range subjects {
+		out = append(out,
+			Example{ID: fmt.Sprintf("p%d", i), Text: "De " + s + " meldt groei", Label: 1},
+			Example{ID: fmt.Sprintf("q%d", i), Text: "Goed jaar voor de " + s, Label: 1},
+			Example{ID: fmt.Sprintf("n%d", i), Text: "De " + s + " meldt krimp", Label: -1},
+			Example{ID: fmt.Sprintf("m%d", i), Text: "Slecht jaar voor de " + s, Label: -1},
+			Example{ID: fmt.Sprintf("z%d", i), Text: "De " + s + " blijft rustig", Label: 0},
+			Example{ID: fmt.Sprintf("y%d", i), Text: "De " + s + " vergadert", Label: 0},
+		)
+	}
+	return out
+}
+
+func TestLearn(t *testing.T) {
+	base := baseSet(t)
+	ex := synthetic()
+	l, err := Learn(context.Background(), base, ex, Config{Lambdas: []float64{0.3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := map[string]Weight{}
+	for _, x := range l.Terms {
+		w[x.Term] = x
+	}
+	tests := []struct {
+		term string
+		sign float64 // want the learned weight's sign
+		new  bool
+	}{
+		{"groei", 1, true},
+		{"krimp", -1, true},
+	}
+	for _, tt := range tests {
+		got, ok := w[tt.term]
+		if !ok {
+			t.Errorf("%s: not learned (terms %v)", tt.term, l.Terms)
+			continue
+		}
+		if math.Signbit(got.Weight) != math.Signbit(tt.sign) || got.Weight == 0 || got.New != tt.new {
+			t.Errorf("%s: got weight %+.3f new %v, want sign %+.0f new %v", tt.term, got.Weight, got.New, tt.sign, tt.new)
+		}
+	}
+	// The lexicon said rustig is positive; the data say neutral: corrected down.
+	if got, ok := w["rustig"]; !ok || got.Weight >= got.Prior || got.Prior != 0.5 {
+		t.Errorf("rustig: got %+v, want a weight below its prior 0.5", got)
+	}
+	set, err := l.Set(base, "synthetic", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := HeadlineScorer(set)
+	for _, e := range ex {
+		sc := score(e.Text)
+		if got := LabelValue(sc.Result.Label); got != e.Label {
+			t.Errorf("%q: got label %d, want %d (sentiment %.3f, thresholds %+v)", e.Text, got, e.Label, sc.Result.Sentiment, set.Calibration)
+		}
+		// Still a sum of explainable terms: x = Σ weights / √n.
+		sum, n := 0.0, 0.0
+		for _, h := range sc.Result.Hits {
+			sum += h.Weight
+			n++
+		}
+		x := sum / math.Sqrt(math.Max(1, n))
+		if want := x / math.Sqrt(x*x+1); math.Abs(sc.Result.Sentiment-want) > 1e-12 {
+			t.Errorf("%q: sentiment %v is not the squashed sum of its hits %v", e.Text, sc.Result.Sentiment, want)
+		}
+	}
+	if l.TrainAccuracy != 1 {
+		t.Errorf("training accuracy: got %.3f, want 1", l.TrainAccuracy)
+	}
+}
+
+func TestLearnRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		ex   []Example
+	}{
+		{"empty", nil},
+		{"bad label", []Example{{ID: "a", Text: "x", Label: 2}}},
+	}
+	for _, tt := range tests {
+		if _, err := Learn(context.Background(), baseSet(t), tt.ex, Config{}); err == nil {
+			t.Errorf("%s: got no error, want one", tt.name)
+		}
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	tests := []struct {
+		name   string
+		x      []float64
+		labels []int
+		acc    float64
+	}{
+		{"separable", []float64{-2, -1, 0, 0.1, 1, 2}, []int{-1, -1, 0, 0, 1, 1}, 1},
+		{"no neutral", []float64{-1, 1}, []int{-1, 1}, 1},
+		{"overlap", []float64{-1, 0, 1, 2}, []int{-1, 1, 0, 1}, 0.75},
+	}
+	for _, tt := range tests {
+		t1, t2, acc := thresholds(tt.x, tt.labels)
+		if acc != tt.acc || t1 >= t2 {
+			t.Errorf("%s: got %v, %v, accuracy %v, want accuracy %v and t1 < t2", tt.name, t1, t2, acc, tt.acc)
+		}
+		correct := 0
+		for i, x := range tt.x {
+			if classify(x, t1, t2) == tt.labels[i] {
+				correct++
+			}
+		}
+		if got := float64(correct) / float64(len(tt.x)); got != acc {
+			t.Errorf("%s: thresholds give accuracy %v, reported %v", tt.name, got, acc)
+		}
+	}
+}
+
+func TestConfusion(t *testing.T) {
+	var c Confusion
+	for _, p := range [][2]int{{-1, -1}, {-1, 0}, {0, 0}, {1, 1}, {1, 1}, {1, -1}} {
+		c.Add(p[0], p[1])
+	}
+	p, r, f := c.PRF(1)
+	tests := []struct {
+		name      string
+		got, want float64
+	}{
+		{"accuracy", c.Accuracy(), 4.0 / 6},
+		{"precision +1", p, 1},
+		{"recall +1", r, 2.0 / 3},
+		{"F1 +1", f, 0.8},
+		{"macro-F1", c.MacroF1(), (0.5 + 2.0/3 + 0.8) / 3},
+	}
+	for _, tt := range tests {
+		if math.Abs(tt.got-tt.want) > 1e-12 {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	counts := make([]int, 5)
+	for i := 0; i < 1000; i++ {
+		id := fmt.Sprint(10000 + i)
+		f := Fold(id, 5)
+		if f != Fold(id, 5) {
+			t.Fatalf("fold of %s not deterministic", id)
+		}
+		counts[f]++
+	}
+	for f, n := range counts {
+		if n < 150 || n > 250 {
+			t.Errorf("fold %d: got %d of 1000 ids, want about 200", f, n)
+		}
+	}
+}
+
+func TestCrossValidateRefusesLearnedBase(t *testing.T) {
+	base := baseSet(t)
+	l, err := Learn(context.Background(), base, synthetic(), Config{Lambdas: []float64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := l.Set(base, "synthetic", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CrossValidate(context.Background(), set, synthetic(), 3, Config{}); err == nil {
+		t.Error("got no error for a base with a learned lexicon, want one")
+	}
+	res, err := CrossValidate(context.Background(), set.WithoutLearned(), synthetic(), 3, Config{Lambdas: []float64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range res {
+		n += r.After.N()
+	}
+	if n != len(synthetic()) {
+		t.Errorf("held-out texts: got %d, want %d", n, len(synthetic()))
+	}
+}
+
+func BenchmarkLearn(b *testing.B) {
+	base := baseSet(b)
+	ex := synthetic()
+	for i := 0; i < b.N; i++ {
+		if _, err := Learn(context.Background(), base, ex, Config{Lambdas: []float64{1}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
