@@ -27,6 +27,7 @@ import (
 	"math"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -230,10 +231,19 @@ type Shifter struct {
 // Actor is a regulator, court or government that raises risk when it acts.
 type Actor struct {
 	Term          string
+	Lexicon       string // name of the lexicon it came from
 	Kind          string
 	Jurisdiction  string
+	Category      string // regulatory category of its base weight (by remit)
 	Weight        float64
 	CaseSensitive bool // the surface form must be upper-case (AP, OM)
+}
+
+// actorCategory is the category of an actor without a category column:
+// what such an actor typically does.
+var actorCategory = map[string]string{
+	"regulator": "enforcement", "court": "litigation", "government": "state_intervention",
+	"prosecutor": "investigation", "supranational": "legislation", "legislature": "legislation",
 }
 
 // Categories are the regulatory-risk categories, in output order.
@@ -466,8 +476,19 @@ func actors(f *File) ([]Actor, error) {
 		if err != nil {
 			return nil, err
 		}
+		kind := f.Field(r, "kind")
+		cat := f.Field(r, "category")
+		if cat == "" {
+			cat = actorCategory[kind]
+		}
+		if cat != "" && !slices.Contains(categories, cat) {
+			return nil, &ParseError{File: f.Path, Line: r.Line, Err: fmt.Errorf("unknown category %q (want one of %s)", cat, strings.Join(categories, ", "))}
+		}
+		if cat == "" {
+			cat = "enforcement"
+		}
 		out = append(out, Actor{
-			Term: r.Fields[0], Kind: f.Field(r, "kind"), Jurisdiction: f.Field(r, "jurisdiction"), Weight: w,
+			Term: r.Fields[0], Lexicon: f.Name(), Kind: kind, Jurisdiction: f.Field(r, "jurisdiction"), Category: cat, Weight: w,
 			CaseSensitive: strings.Contains(f.Field(r, "note"), "case-sensitive"),
 		})
 	}

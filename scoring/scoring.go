@@ -43,6 +43,10 @@ const (
 	titleFactor = 1.5
 	// actorBoost scales adverse weight when a regulator acts in the sentence.
 	actorBoost = 0.5
+	// actorBase is the adverse weight an actor adds by itself, times its
+	// lexicon weight: less than any adverse term, so an actor alone never
+	// flags an article.
+	actorBase = 0.3
 )
 
 // Kind tells sentiment hits from regulatory ones.
@@ -250,10 +254,16 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 		start := len(res.Hits)
 		s.directionHits(toks, first, last, &res, used)
 		s.lexiconHits(toks, first, last, &res, used)
-		// Actors in this sentence amplify adverse regulatory weight.
+		// Actors in this sentence amplify adverse regulatory weight, and
+		// the strongest one adds a base adverse weight of its own: a
+		// regulator acting is news (DNB waarschuwt banken).
 		boost := 0.0
+		actorHit := -1
 		for i := first; i < last; {
 			e, n, _ := s.actorIx.lookup(toks, i, last)
+			if e < 0 {
+				e, n = s.actorPrefix(toks[i]), 1
+			}
 			if e < 0 {
 				i++
 				continue
@@ -261,6 +271,19 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 			a := s.actors[e]
 			if !a.CaseSensitive || toks[i].Upper {
 				res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: toks[i].Sentence, Start: toks[i].Start, End: toks[i+n-1].End, Weight: a.Weight})
+				if a.Weight > boost && !used[i] {
+					boost = a.Weight
+					hit := Hit{
+						Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
+						Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
+					}
+					if actorHit < 0 {
+						actorHit = len(res.Hits)
+						res.Hits = append(res.Hits, hit)
+					} else {
+						res.Hits[actorHit] = hit
+					}
+				}
 				boost = math.Max(boost, a.Weight)
 			}
 			i += n
@@ -279,7 +302,7 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 			if inTitle {
 				hit.shift("title", titleFactor)
 			}
-			if hit.Kind == Regulatory && hit.Base*hit.Factor > 0 && boost > 0 {
+			if hit.Kind == Regulatory && hit.Base*hit.Factor > 0 && boost > 0 && h != actorHit {
 				hit.shift("actor", 1+actorBoost*boost)
 			}
 			hit.Weight = hit.Base * hit.Factor
@@ -635,4 +658,23 @@ func (s *Scorer) SentenceSentiment(hits []Hit, sentence int) float64 {
 	}
 	sent, _ := s.Summarize(hits, w, nil)
 	return sent
+}
+
+// actorPrefix finds an actor at the start of a hyphenated token
+// (DNB-president, ECB-toezicht, SEC-onderzoek): Dutch glues the actor to
+// what it does.
+func (s *Scorer) actorPrefix(t tokenize.Token) int {
+	if t.Kind != tokenize.Word {
+		return -1
+	}
+	head, _, ok := strings.Cut(t.Norm, "-")
+	if !ok || head == "" {
+		return -1
+	}
+	if e, ok := s.actorIx.single[head]; ok {
+		if a := s.actors[e]; !a.CaseSensitive || t.Upper {
+			return int(e)
+		}
+	}
+	return -1
 }

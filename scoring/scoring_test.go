@@ -114,7 +114,7 @@ func TestRisk(t *testing.T) {
 		category string
 	}{
 		{"fine", "Het bedrijf kreeg een boete.", 0.8, "enforcement"},
-		{"actor boosts", "De AFM legt een boete op.", 0.8 * 1.4, "enforcement"},
+		{"actor boosts and adds its base weight", "De AFM legt een boete op.", 0.8*1.4 + 0.3*0.8, "enforcement"},
 		{"case-sensitive actor", "Het ap-document bevat een boete.", 0.8, "enforcement"},
 		{"hedged", "Er komt mogelijk een onderzoek.", 0.5 * 0.6, "investigation"},
 		{"negated", "Er komt geen boete.", 0, "enforcement"},

@@ -21,6 +21,7 @@ import (
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/scoring"
 	"github.com/marktstem/marktstem/training"
 )
 
@@ -128,6 +129,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f scoreFlags
+	riskThreshold := fs.Float64("risk-threshold", scoring.FlagThreshold, "regulatory risk at or above which a headline counts as flagged (articles use 0.5; single headlines carry fewer terms)")
 	f.register(fs)
 	preds := fs.String("predictions", "", "write per-headline predictions to this TSV `file`")
 	labels := fs.String("labels", "", "labelled TSV `file` to evaluate (or name files as arguments)")
@@ -189,13 +191,19 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			classes = []int{0, 1}
 		}
 		conf := map[[2]int]int{}
+		var pos, neg []float64 // risk scores by gold label, for the AUC
 		for _, row := range rows {
 			a := &ingest.Article{ID: row.id, Title: row.text}
 			x := an.Analyze(a, &buf)
 			var pred int
 			if task == "regulatory" {
-				if x.Score.Flag {
+				if x.Score.Risk >= *riskThreshold {
 					pred = 1
+				}
+				if row.gold == 1 {
+					pos = append(pos, x.Score.Risk)
+				} else {
+					neg = append(neg, x.Score.Risk)
 				}
 			} else {
 				switch x.Score.Label {
@@ -211,8 +219,28 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 		printEval(stdout, path, task, len(rows), classes, conf)
+		if task == "regulatory" && len(pos) > 0 && len(neg) > 0 {
+			fmt.Fprintf(stdout, "ROC AUC   %.3f (threshold-free; flag threshold %.2f)\n\n", auc(pos, neg), *riskThreshold)
+		}
 	}
 	return nil
+}
+
+// auc is the probability that a random positive scores above a random
+// negative (ties count half): the Mann–Whitney form of the ROC AUC.
+func auc(pos, neg []float64) float64 {
+	var wins float64
+	for _, p := range pos {
+		for _, n := range neg {
+			switch {
+			case p > n:
+				wins++
+			case p == n:
+				wins += 0.5
+			}
+		}
+	}
+	return wins / float64(len(pos)*len(neg))
 }
 
 // printEval prints accuracy, per-class and macro F1, and the confusion matrix.
