@@ -14,11 +14,13 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/client_golang/prometheus/push"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // Stages are the pipeline stages timed by StageDuration.
@@ -211,11 +213,15 @@ func WriteTextfile(path string, g prometheus.Gatherer) error {
 }
 
 // Push replaces the metrics of the grouping {job, instance} on a
-// Prometheus Pushgateway with the registry's current values. Batch jobs push
-// once at the end of a run; PUT semantics (push.Pusher.Push) mean metrics
-// of an earlier run that this run no longer has do not linger.
+// Prometheus Pushgateway with the registry's current marktstem_ values.
+// Batch jobs push once at the end of a run; PUT semantics (push.Pusher.Push)
+// mean metrics of an earlier run that this run no longer has do not linger.
+//
+// Runtime metrics (go_*, process_*) are not pushed: they describe a process
+// that has exited by the time anyone looks, and they clash with the
+// Pushgateway's own metrics of the same names and different help texts.
 func Push(ctx context.Context, url, job, instance string, g prometheus.Gatherer) error {
-	p := push.New(url, job).Gatherer(g)
+	p := push.New(url, job).Gatherer(onlyMarktstem(g))
 	if instance != "" {
 		p = p.Grouping("instance", instance)
 	}
@@ -223,6 +229,20 @@ func Push(ctx context.Context, url, job, instance string, g prometheus.Gatherer)
 		return fmt.Errorf("push metrics to %s: %w", url, err)
 	}
 	return nil
+}
+
+// onlyMarktstem gathers the marktstem_ metric families of g.
+func onlyMarktstem(g prometheus.Gatherer) prometheus.Gatherer {
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		mfs, err := g.Gather()
+		out := mfs[:0]
+		for _, mf := range mfs {
+			if strings.HasPrefix(mf.GetName(), "marktstem_") {
+				out = append(out, mf)
+			}
+		}
+		return out, err
+	})
 }
 
 // Handler returns the HTTP handler for /metrics and /healthz.

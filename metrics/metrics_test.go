@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -118,4 +120,36 @@ func ExampleNew() {
 		}
 	}
 	// Output: marktstem_articles_scored_total 3
+}
+
+// TestPushOnlyMarktstem checks that a push carries the marktstem_ metrics
+// and not the runtime collectors' (see Push).
+func TestPushOnlyMarktstem(t *testing.T) {
+	m, reg := newTest(t)
+	reg.MustRegister(collectors.NewGoCollector())
+	m.ArticlesScored.Add(5)
+	var body []byte
+	var path string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path = r.URL.Path
+		body, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+	if err := Push(context.Background(), srv.URL, "marktstem", "ci", reg); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"grouping path", path == "/metrics/job/marktstem/instance/ci", true},
+		{"marktstem_ pushed", strings.Contains(string(body), "marktstem_articles_scored_total"), true},
+		{"go_ pushed", strings.Contains(string(body), "go_goroutines"), false},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v (path %s)", tt.name, tt.got, tt.want, path)
+		}
+	}
 }

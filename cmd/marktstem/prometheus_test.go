@@ -199,9 +199,9 @@ scrape_configs:
 	}{
 		{`marktstem_articles_scored_total{job="marktstem",instance="ci"}`, float64(scored)},
 		{`marktstem_articles_scored_total{job="marktstem-serve"}`, float64(scored)},
-		{`marktstem_build_info{job="marktstem",version="` + version + `"}`, 1},
-		{`sum(marktstem_articles_rejected_total{job="marktstem"})`, 0},
-		{`marktstem_last_success_timestamp_seconds{job="marktstem"} > 0`, -1}, // any value
+		{`marktstem_build_info{job="marktstem",instance="ci",version="` + version + `"}`, 1},
+		{`sum(marktstem_articles_rejected_total{job="marktstem",instance="ci"})`, 0},
+		{`marktstem_last_success_timestamp_seconds{job="marktstem",instance="ci-rejects"} > 0`, -1}, // any value
 		{`up{job="marktstem-serve"}`, 1},
 		{`marktstem_articles_with_company_total{job="marktstem",instance="ci"}`, float64(withCompany)},
 		{`count(marktstem_lexicon_hits_total{job="marktstem",instance="ci",lexicon="regulatory"})`, 12}, // one per category
@@ -290,6 +290,7 @@ func checkRules(t *testing.T, base string, deadline time.Time) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+	t.Logf("rules: %d loaded and evaluated", len(rules))
 	for _, name := range []string{"marktstem:lexicon_hits_per_token:ratio", "MarktstemNightlyRunMissing", "MarktstemMetricsAbsent",
 		"MarktstemRejectRateHigh", "MarktstemLexiconHitRateCollapse", "MarktstemNoLexiconHitShareHigh", "MarktstemWatchedCompanyRiskSpike"} {
 		ru, ok := rules[name]
@@ -373,6 +374,7 @@ func checkDashboardQueries(t *testing.T, base string) {
 	if n == 0 {
 		t.Error("dashboard: got no queries")
 	}
+	t.Logf("dashboard: %d queries answered by Prometheus", n)
 }
 
 // companyDay is what the per-company gauges must show for a company.
