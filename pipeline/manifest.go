@@ -45,6 +45,7 @@ type ManifestCounts struct {
 	Rejected        int            `json:"articles_rejected"`
 	RejectsByReason map[string]int `json:"rejects_by_reason"`
 	SkippedFiles    int            `json:"skipped_files"`
+	NearDuplicates  int            `json:"near_duplicates"`
 	Bytes           int64          `json:"input_bytes"`
 	Tokens          int64          `json:"tokens"`
 	Mentions        int            `json:"company_mentions"`
@@ -66,7 +67,7 @@ func newManifest(cfg Config, workers int, sum *Summary) (*Manifest, error) {
 		Inputs: sum.Inputs,
 		Counts: ManifestCounts{
 			Read: sum.Read, Scored: sum.Scored, Rejected: sum.Rejected, RejectsByReason: sum.RejectsByReason,
-			SkippedFiles: sum.SkippedFiles, Bytes: sum.Bytes, Tokens: sum.Tokens, Mentions: sum.Mentions,
+			SkippedFiles: sum.SkippedFiles, NearDuplicates: sum.Duplicates, Bytes: sum.Bytes, Tokens: sum.Tokens, Mentions: sum.Mentions,
 			Companies: len(sum.Companies), CompanyDays: sum.Days,
 		},
 	}

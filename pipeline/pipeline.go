@@ -33,6 +33,7 @@ import (
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/pipeline/novelty"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/scoring"
 )
@@ -66,6 +67,7 @@ type Summary struct {
 	Read, Scored, Rejected int
 	RejectsByReason        map[string]int
 	SkippedFiles           int
+	Duplicates             int                // near-duplicate articles: written, but left out of company_daily
 	Inputs                 []ingest.InputFile // every input as read, with size and sha256
 	Manifest               string             // path of the run manifest
 	Bytes, Tokens          int64
@@ -109,6 +111,8 @@ type scored struct {
 	tokens   int
 	hits     map[metrics.LexiconLabel]int
 	noHit    bool
+	sig      novelty.Signature // computed by the worker; compared in input order
+	at       time.Time         // publication time, for the novelty window
 }
 
 // Run executes the pipeline.
@@ -346,7 +350,14 @@ func process(it *item, an *Analyzer, buf *tokenize.Result) *scored {
 	it.elapsed = x.Elapsed
 	res := x.Score
 	date := a.Date()
-	out := &scored{tokens: len(buf.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit}
+	out := &scored{tokens: len(buf.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit, at: a.Published}
+	words := make([]string, 0, len(buf.Tokens))
+	for _, t := range buf.Tokens {
+		if t.Kind == tokenize.Word || t.Kind == tokenize.Number {
+			words = append(words, t.Norm)
+		}
+	}
+	out.sig = novelty.Sign(words)
 	for _, h := range res.Hits {
 		out.hits[metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}]++
 	}
@@ -409,6 +420,7 @@ type sink struct {
 	rejects  *os.File
 	rejectsW *bufio.Writer
 	rejEnc   *json.Encoder
+	novelty  *novelty.Detector
 	done     bool
 }
 
@@ -428,7 +440,7 @@ func panelMeta(o aggregate.Options) (string, error) {
 }
 
 func newSink(dir string, layout arrowout.Layout, mem memory.Allocator, meta arrowout.Metadata) (*sink, error) {
-	s := &sink{dir: dir}
+	s := &sink{dir: dir, novelty: novelty.NewDetector()}
 	var err error
 	if s.articles, err = arrowout.NewArticleOutput(dir, layout, mem, meta); err != nil {
 		return nil, err
@@ -484,6 +496,24 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		return nil
 	}
 	out := it.out
+	// Near-duplicates are decided here, in input order, so the answer does
+	// not depend on the number of workers.
+	ids := make([]string, len(out.mentions))
+	for i, mrow := range out.mentions {
+		ids[i] = mrow.CompanyID
+	}
+	nov := s.novelty.Add(out.article.ArticleID, out.at, out.sig, ids)
+	out.article.DuplicateOf = nov.DuplicateOf
+	for i := range out.mentions {
+		out.mentions[i].Novelty = nov.Novelty[i]
+		out.mentions[i].DuplicateOf = nov.DuplicateOf
+	}
+	if nov.DuplicateOf != "" {
+		sum.Duplicates++
+		if m != nil {
+			m.DropDuplicate(metrics.DuplicateNear)
+		}
+	}
 	if err := s.articles.Write(out.article); err != nil {
 		return fmt.Errorf("write articles: %w", err)
 	}
@@ -493,6 +523,11 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		}
 	}
 	for _, o := range out.obs {
+		if nov.DuplicateOf != "" {
+			// A copy of a story already counted: in the outputs, not the panel.
+			sum.Mentions += o.Mentions
+			continue
+		}
 		panel.Add(o)
 		acc := totals[o.CompanyID]
 		if acc == nil {

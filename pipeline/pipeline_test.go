@@ -249,7 +249,10 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 	write("a-good.txt", " date 2024-03-14 ING boekt hogere winst\nDe bank ING boekte een recordwinst.\n")
-	write("b-latin1.txt", " date 2024-03-14 Caf\xe9\nOngeldige tekst \xff\xfe.\n")
+	// Latin-1 text is repaired and scored; bytes that are no text in any
+	// encoding (a UTF-16 BOM after Latin-1 bytes, controls) are rejected.
+	write("b-latin1.txt", " date 2024-03-14 Caf\xe9\nDe financi\xeble cijfers.\n")
+	write("b-binary.txt", " date 2024-03-14 Caf\xe9\nOngeldige tekst \xff\xfe\x01.\n")
 	write("c-empty.txt", "")
 	write("d-nodate.txt", "ASML zonder datum\nDe tekst.\n")
 	write("e-wire.jsonl", `{"id":"w1","published":"2024-03-14","title":"KBC verhoogt dividend","body":"KBC keert meer uit."}`+"\n"+
@@ -260,7 +263,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := sum.Scored, 2; got != want {
+	if got, want := sum.Scored, 3; got != want {
 		t.Errorf("scored: got %d, want %d", got, want)
 	}
 	if got, want := sum.Rejected, 5; got != want {
@@ -291,7 +294,7 @@ func TestBadInput(t *testing.T) {
 		line   int
 		reason string
 	}{
-		{"b-latin1.txt", 1, "invalid_utf8"},
+		{"b-binary.txt", 1, "invalid_utf8"},
 		{"c-empty.txt", 1, "empty"},
 		{"d-nodate.txt", 1, "missing_date"},
 		{"e-wire.jsonl", 2, "bad_json"},
@@ -452,4 +455,50 @@ func reversed(s []string) []string {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+// TestNearDuplicates checks that a wire copy of a story under another id
+// is marked as a duplicate and counted once in company_daily.
+func TestNearDuplicates(t *testing.T) {
+	story := "De Europese Commissie legt ASML een boete op van 120 miljoen euro wegens misbruik van machtspositie op de markt voor lithografiemachines. Volgens Brussel heeft de chipmachinebouwer klanten jarenlang exclusieve contracten opgelegd. ASML gaat in beroep."
+	in := filepath.Join(t.TempDir(), "wire.jsonl")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, a := range []map[string]string{
+		{"id": "anp-1", "published": "2024-03-14T09:00:00+01:00", "title": "Brussel beboet ASML", "body": story},
+		{"id": "belga-1", "published": "2024-03-14T09:20:00+01:00", "title": "ASML krijgt boete van Brussel", "body": story},
+		{"id": "fd-1", "published": "2024-03-14T12:00:00+01:00", "title": "Heineken verhoogt dividend", "body": "Heineken verhoogt het dividend met 8 procent na een sterk jaar in Azië en Afrika."},
+	} {
+		enc.Encode(a)
+	}
+	os.WriteFile(in, buf.Bytes(), 0o644)
+	out := t.TempDir()
+	sum, err := pipeline.Run(context.Background(), config(t, out, 2, nil, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Duplicates != 1 {
+		t.Errorf("duplicates: got %d, want 1", sum.Duplicates)
+	}
+	_, ments := readTable(t, filepath.Join(out, "mentions.arrow"))
+	for _, m := range ments {
+		id, dup := m["article_id"], m["duplicate_of"]
+		nov := m["novelty"].(float64)
+		switch id {
+		case "anp-1", "fd-1":
+			if dup != nil || nov != 100 {
+				t.Errorf("%s/%s: got duplicate_of %v novelty %.1f, want null and 100", id, m["company_id"], dup, nov)
+			}
+		case "belga-1":
+			if dup != "anp-1" || nov > 20 {
+				t.Errorf("belga-1/%s: got duplicate_of %v novelty %.1f, want anp-1 and < 20", m["company_id"], dup, nov)
+			}
+		}
+	}
+	_, days := readTable(t, filepath.Join(out, "company_daily.arrow"))
+	for _, d := range days {
+		if d["company_id"] == "asml" && d["n_articles"].(int32) != 1 {
+			t.Errorf("asml n_articles: got %v, want 1 (the copy is left out)", d["n_articles"])
+		}
+	}
 }

@@ -328,6 +328,9 @@ func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string,
 	if s.Rejected > 0 {
 		fmt.Fprintf(w, " (%v; see %s)", s.RejectsByReason, filepath.Join(out, pipeline.RejectsFile))
 	}
+	if s.Duplicates > 0 {
+		fmt.Fprintf(w, "; %d near-duplicates (written, left out of company_daily)", s.Duplicates)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "companies  %d mentioned (%d mentions), %d company-days\n", len(s.Companies), s.Mentions, s.Days)
 	fmt.Fprintf(w, "input      %.1f KB, %d tokens", float64(s.Bytes)/1024, s.Tokens)

@@ -100,6 +100,8 @@ var articlesTable = &table[Article]{
 			func(r *Article) int32 { return r.RiskHits }),
 		listCol("top_terms", "", "≤ 8 items", "Strongest terms by total absolute weight, formatted `term(+0.62)`, strongest first; empty list when nothing hit.",
 			func(r *Article) []string { return r.TopTerms }),
+		nullUTF8Col("duplicate_of", "", "", "Id of the earlier article (published within 24 hours, read before this one) that this one copies: estimated Jaccard similarity ≥ 0.8 of three-word shingles (MinHash, 64 hashes). Null for an original. Duplicates stay in `articles` and `mentions` but are left out of `company_daily`.",
+			func(r *Article) string { return r.DuplicateOf }),
 	}, categoryCols("Regulatory risk of the article from the %s terms alone (same formula as `regulatory_risk`).",
 		func(r *Article) []float64 { return r.RiskCategories })...),
 	part: func(r *Article) time.Time { return r.Published },
@@ -109,7 +111,7 @@ var articlesTable = &table[Article]{
 var mentionsTable = &table[Mention]{
 	name: TableMentions,
 	file: "mentions",
-	row:  "(article, company), in input order, then by company registry order",
+	row:  "(article, company), in input order, then by company id",
 	cols: append([]column[Mention]{
 		utf8Col("article_id", "", "", "Article id; joins `articles.article_id`.",
 			func(r *Mention) string { return r.ArticleID }),
@@ -131,6 +133,10 @@ var mentionsTable = &table[Mention]{
 			func(r *Mention) float64 { return r.Sentiment }),
 		float64Col("regulatory_risk", unitScore, rngRisk, "Regulatory risk of the sentences (clauses) attributed to the company.",
 			func(r *Mention) float64 { return r.RegulatoryRisk }),
+		float64Col("novelty", "points", "0..100", "How new the story is for this company: 100 · Π(1 − sᵢ·(1 − Δtᵢ/24 h)) over earlier articles i about the same company within 24 hours with estimated similarity sᵢ ≥ 0.3. 100 for a first story, near 0 for a wire copy.",
+			func(r *Mention) float64 { return r.Novelty }),
+		nullUTF8Col("duplicate_of", "", "", "As `articles.duplicate_of`: the article this one copies, or null.",
+			func(r *Mention) string { return r.DuplicateOf }),
 	}, categoryCols("Regulatory risk of the company's sentences from the %s terms alone.",
 		func(r *Mention) []float64 { return r.RiskCategories })...),
 	part: func(r *Mention) time.Time { return r.Published },

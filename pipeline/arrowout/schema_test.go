@@ -19,8 +19,8 @@ func TestSchemaDeclarations(t *testing.T) {
 		cols     []colSpec
 		wantCols int
 	}{
-		{TableArticles, articlesTable.specs(), 17 + 12},
-		{TableMentions, mentionsTable.specs(), 10 + 12},
+		{TableArticles, articlesTable.specs(), 18 + 12},
+		{TableMentions, mentionsTable.specs(), 12 + 12},
 		{TableCompanyDaily, companyDailyTable.specs(), 18 + 12},
 	}
 	for _, tt := range tests {

@@ -53,6 +53,7 @@ type Article struct {
 	RegulatoryRiskFlag bool
 	RiskHits           int32
 	TopTerms           []string  // e.g. "winstwaarschuwing(-0.85)"
+	DuplicateOf        string    // id of the article this one copies; empty → null
 	RiskCategories     []float64 // per lexicons.Categories(), 0..1
 }
 
@@ -69,6 +70,8 @@ type Mention struct {
 	Sentiment      float64   // −1..1
 	RegulatoryRisk float64   // 0..1
 	RiskCategories []float64 // per lexicons.Categories(), 0..1
+	Novelty        float64   // 0..100
+	DuplicateOf    string    // empty → null
 }
 
 // CompanyDay is one row of the company_daily table. NaN in a nullable

@@ -67,7 +67,7 @@ func sampleArticles() []Article {
 			File:  "seeds/articles/acm.txt", NTokens: 120, NSentences: 6, NCompanies: 1,
 			Sentiment: -0.4, SentimentLabel: "negative", SentimentHits: 3,
 			RegulatoryRisk: 0.77, RegulatoryRiskFlag: true, RiskHits: 4,
-			TopTerms: nil, RiskCategories: cats(0.77, 0.1),
+			TopTerms: nil, RiskCategories: cats(0.77, 0.1), DuplicateOf: "anp-20240314-001",
 		},
 		{
 			ArticleID: "1969-12-31_oud", Published: day(1969, 12, 31), PublishedPrecision: "time",
@@ -80,10 +80,10 @@ func sampleArticles() []Article {
 func sampleMentions() []Mention {
 	return []Mention{
 		{ArticleID: "2024-03-14_asml-recordorders", Published: day(2024, 3, 14), CompanyID: "asml", CompanyName: "ASML Holding",
-			NMentions: 3, Matched: []string{"ASML", "ASML's"}, FirstOffset: 0, Relevance: 85, Sentiment: 0.7, RegulatoryRisk: 0.2,
+			NMentions: 3, Matched: []string{"ASML", "ASML's"}, FirstOffset: 0, Relevance: 85, Sentiment: 0.7, RegulatoryRisk: 0.2, Novelty: 100,
 			RiskCategories: cats(0, 0.2)},
 		{ArticleID: "2024-03-14_asml-recordorders", Published: day(2024, 3, 14), CompanyID: "philips", CompanyName: "Koninklijke Philips",
-			NMentions: 1, Matched: []string{"Philips"}, FirstOffset: 1234, Relevance: 17.5, Sentiment: -0.25, RegulatoryRisk: 0,
+			NMentions: 1, Matched: []string{"Philips"}, FirstOffset: 1234, Relevance: 17.5, Sentiment: -0.25, RegulatoryRisk: 0, Novelty: 41.5, DuplicateOf: "belga-7",
 			RiskCategories: cats()},
 	}
 }
@@ -180,6 +180,7 @@ func decodeArticle(c map[string]arrow.Array, i int) Article {
 		Sentiment: f64(c["sentiment"], i), SentimentLabel: str(c["sentiment_label"], i), SentimentHits: i32(c["sentiment_hits"], i),
 		RegulatoryRisk: f64(c["regulatory_risk"], i), RegulatoryRiskFlag: c["regulatory_risk_flag"].(*array.Boolean).Value(i),
 		RiskHits: i32(c["risk_hits"], i), TopTerms: list(c["top_terms"], i), RiskCategories: catVals(c, i),
+		DuplicateOf: nullStr(c["duplicate_of"], i),
 	}
 }
 
@@ -206,7 +207,7 @@ func decodeMention(c map[string]arrow.Array, i int) Mention {
 		CompanyID: str(c["company_id"], i), CompanyName: str(c["company_name"], i),
 		NMentions: i32(c["n_mentions"], i), Matched: list(c["matched"], i), FirstOffset: i32(c["first_offset"], i),
 		Relevance: f64(c["relevance"], i), Sentiment: f64(c["sentiment"], i), RegulatoryRisk: f64(c["regulatory_risk"], i),
-		RiskCategories: catVals(c, i),
+		RiskCategories: catVals(c, i), Novelty: f64(c["novelty"], i), DuplicateOf: nullStr(c["duplicate_of"], i),
 	}
 }
 
@@ -246,7 +247,7 @@ func TestRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v\nwant %+v", got, want)
 			}
-			cols := "article_id,published,published_precision,source,url,title,file,n_tokens,n_sentences,n_companies,sentiment,sentiment_label,sentiment_hits,regulatory_risk,regulatory_risk_flag,risk_hits,top_terms," + catCols()
+			cols := "article_id,published,published_precision,source,url,title,file,n_tokens,n_sentences,n_companies,sentiment,sentiment_label,sentiment_hits,regulatory_risk,regulatory_risk_flag,risk_hits,top_terms,duplicate_of," + catCols()
 			if got := columnNames(schema); got != cols {
 				t.Errorf("got columns %s, want %s", got, cols)
 			}
@@ -259,7 +260,7 @@ func TestRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v\nwant %+v", got, want)
 			}
-			cols := "article_id,published,company_id,company_name,n_mentions,matched,first_offset,relevance,sentiment,regulatory_risk," + catCols()
+			cols := "article_id,published,company_id,company_name,n_mentions,matched,first_offset,relevance,sentiment,regulatory_risk,novelty,duplicate_of," + catCols()
 			if got := columnNames(schema); got != cols {
 				t.Errorf("got columns %s, want %s", got, cols)
 			}
@@ -404,8 +405,8 @@ func TestZeroRows(t *testing.T) {
 		open func(path string) (interface{ Close() error }, error)
 		cols int
 	}{
-		{"articles", func(p string) (interface{ Close() error }, error) { return NewArticleWriter(p, mem, testMeta) }, 29},
-		{"mentions", func(p string) (interface{ Close() error }, error) { return NewMentionWriter(p, mem, testMeta) }, 22},
+		{"articles", func(p string) (interface{ Close() error }, error) { return NewArticleWriter(p, mem, testMeta) }, 30},
+		{"mentions", func(p string) (interface{ Close() error }, error) { return NewMentionWriter(p, mem, testMeta) }, 24},
 		{"company_daily", func(p string) (interface{ Close() error }, error) { return NewCompanyDayWriter(p, mem, testMeta) }, 30},
 	}
 	for i := range len(tests) * len(formats) {

@@ -51,6 +51,9 @@ type Article struct {
 	Source    string
 	URL       string
 	Origin    Origin
+	// Repaired lists, comma-separated, what was done to make the input
+	// clean text (RepairCP1252, RepairMojibake, …); "" when nothing was.
+	Repaired string
 }
 
 // Text returns the text to analyse: Title, a blank line, then Body. Title is

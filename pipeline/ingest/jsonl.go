@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -100,11 +101,12 @@ func parseJSONLine(data []byte, o Origin) Record {
 	reject := func(id string, reason Reason, detail string) Record {
 		return Record{Reject: &Reject{Origin: o, ID: id, Reason: reason, Detail: detail}}
 	}
-	if at := invalidUTF8At(data); at >= 0 {
-		return reject("", ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d", o.Offset+int64(at)))
-	}
 	if at := bytes.IndexByte(data, 0); at >= 0 {
 		return reject("", ReasonNUL, fmt.Sprintf("NUL byte at byte offset %d", o.Offset+int64(at)))
+	}
+	data, repairs, bad, ok := repairBytes(data)
+	if !ok {
+		return reject("", ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d, and not Windows-1252 text either", o.Offset+int64(bad)))
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if trimmed[0] != '{' {
@@ -146,13 +148,22 @@ func parseJSONLine(data []byte, o Origin) Record {
 			return reject(id, ReasonNUL, fmt.Sprintf("%s contains an escaped NUL (\\u0000)", f.name))
 		}
 	}
-	title, body := strings.TrimSpace(ja.Title), strings.TrimSpace(ja.Body)
+	title, more := repairText(ja.Title)
+	repairs = append(repairs, more...)
+	body, more := repairText(ja.Body)
+	for _, m := range more {
+		if !slices.Contains(repairs, m) {
+			repairs = append(repairs, m)
+		}
+	}
+	title, body = strings.TrimSpace(title), strings.TrimSpace(body)
 	if title == "" && body == "" {
 		return reject(id, ReasonNoText, "empty title and body")
 	}
 	return Record{Article: &Article{
 		ID: id, Published: t, Precision: prec, Title: title, Body: body,
 		Source: strings.TrimSpace(ja.Source), URL: strings.TrimSpace(ja.URL), Origin: o,
+		Repaired: strings.Join(repairs, ","),
 	}}
 }
 

@@ -587,6 +587,9 @@ func (r *Reader) emit(ctx context.Context, rec Record, fn func(Record) error) er
 			rec.Reject = &Reject{Origin: a.Origin, ID: a.ID, Reason: ReasonDuplicateID, Detail: fmt.Sprintf("id %q first seen at %s", a.ID, first)}
 		} else {
 			r.seen[a.ID] = a.Origin
+			if a.Repaired != "" {
+				r.log.Info("repaired input text", "file", a.Origin.String(), "id", a.ID, "repairs", a.Repaired)
+			}
 		}
 	}
 	return fn(rec)

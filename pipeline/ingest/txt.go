@@ -163,19 +163,22 @@ func parseTxt(data []byte, file, id string) Record {
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte(bom)))) == 0 {
 		return reject(1, 0, ReasonEmpty, fmt.Sprintf("file has no content (%d bytes)", len(data)))
 	}
-	if at := invalidUTF8At(data); at >= 0 {
-		return reject(1, 0, ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d", at))
-	}
-	if at := bytes.IndexByte(data, 0); at >= 0 {
+	if at := bytes.IndexByte(data, 0); at >= 0 && !bytes.HasPrefix(data, []byte("\xff\xfe")) && !bytes.HasPrefix(data, []byte("\xfe\xff")) {
 		return reject(1, 0, ReasonNUL, fmt.Sprintf("NUL byte at byte offset %d", at))
 	}
-	data = bytes.TrimPrefix(data, []byte(bom))
-	if bytes.Contains(data, []byte("\r\n")) {
-		// One line ending in Text keeps byte offsets of explanations stable.
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	// Archives hold Windows-1252 and UTF-16 text; decode what is plausibly
+	// text, reject what is not (binary data).
+	data, repairs, bad, ok := repairBytes(data)
+	if !ok {
+		return reject(1, 0, ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d, and not Windows-1252 text either", bad))
 	}
-	// One conversion; title and body share its memory.
-	s := string(data)
+	if at := bytes.IndexByte(data, 0); at >= 0 {
+		return reject(1, 0, ReasonNUL, fmt.Sprintf("NUL byte at character offset %d of the decoded text", at))
+	}
+	// One conversion; title and body share its memory. One line ending in
+	// Text keeps byte offsets of explanations stable.
+	s, more := repairText(string(data))
+	repairs = append(repairs, more...)
 	head, body, _ := strings.Cut(s, "\n")
 	head = strings.TrimSuffix(head, "\r")
 	t, prec, title, derr := parseHeader(head)
@@ -188,7 +191,7 @@ func parseTxt(data []byte, file, id string) Record {
 	}
 	rec.Article = &Article{
 		ID: id, Published: t, Precision: prec, Title: title, Body: body,
-		Origin: Origin{File: file, Line: 1, Offset: 0},
+		Origin: Origin{File: file, Line: 1, Offset: 0}, Repaired: strings.Join(repairs, ","),
 	}
 	return rec
 }

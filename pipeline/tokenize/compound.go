@@ -91,6 +91,9 @@ func (d *Decompounder) WithHeads(words []string) *Decompounder {
 // Len returns the number of words in the vocabulary.
 func (d *Decompounder) Len() int { return len(d.parts) + len(d.extra) }
 
+// Role returns the roles of a normalised word in the vocabulary.
+func (d *Decompounder) Role(w string) Role { return d.role(w) }
+
 func (d *Decompounder) role(w string) Role {
 	r := d.parts[w]
 	if d.extra != nil {
@@ -232,8 +235,14 @@ func (d *Decompounder) modifier(m string, off int) (Part, bool) {
 	if strings.HasSuffix(m, "s") && (ok(m[:n-1], ModifierS) || ok(m[:n-1], Modifier) && sTakes(m[:n-1])) {
 		return Part{Start: off, End: off + n - 1, Link: "s", Lemma: m[:n-1]}, true
 	}
-	if strings.HasSuffix(m, "en") && ok(m[:n-2], Modifier|Head) {
-		return Part{Start: off, End: off + n - 2, Link: "en", Lemma: m[:n-2]}, true
+	if strings.HasSuffix(m, "en") {
+		// boek|en|kast, but also aandel|en|koers (aandeel) and ban|en|verlies (baan).
+		var buf [4]string
+		for _, c := range pluralLemmas(m, buf[:0])[1:] {
+			if ok(c, Modifier|Head) {
+				return Part{Start: off, End: off + n - 2, Link: "en", Lemma: c}, true
+			}
+		}
 	}
 	if strings.HasSuffix(m, "e") && ok(m[:n-1], Modifier) {
 		return Part{Start: off, End: off + n - 1, Link: "e", Lemma: m[:n-1]}, true
@@ -257,13 +266,19 @@ func sTakes(w string) bool {
 // vetoes the split.
 func (d *Decompounder) headLemma(h string) (string, bool) {
 	var buf [4]string
-	for _, c := range pluralLemmas(h, buf[:0]) {
-		r := d.role(c)
-		if r&(StopHead|NoSplit) != 0 {
+	cands := pluralLemmas(h, buf[:0])
+	if d.role(h)&StopHead != 0 {
+		return "", false
+	}
+	// The singular wins when it is a head too: the word list flags some
+	// plurals (prijzen) as heads, but the lemma is what lexicons list.
+	for i := len(cands) - 1; i >= 0; i-- {
+		r := d.role(cands[i])
+		if r&StopHead != 0 {
 			return "", false
 		}
 		if r&Head != 0 {
-			return c, true
+			return cands[i], true
 		}
 	}
 	return "", false
@@ -306,4 +321,6 @@ func pluralLemmas(h string, out []string) []string {
 	return out
 }
 
-func isVowelByte(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' }
+func isVowelByte(c byte) bool {
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'
+}

@@ -31,3 +31,27 @@ func Example() {
 	// 1 65:81 word   "'s-hertogenbosch"
 	// 1 81:82 punct  "."
 }
+
+func ExampleDecompounder() {
+	d := tokenize.NewDecompounder()
+	for _, w := range []string{"kwartaal", "winst", "game", "privacy"} {
+		d.Add(w, tokenize.Modifier)
+	}
+	for _, w := range []string{"winst", "verslaving", "regelgeving", "waarschuwing"} {
+		d.Add(w, tokenize.Head)
+	}
+	d.Add("gang", tokenize.StopHead)
+	d.Add("beurs", tokenize.Modifier)
+	for _, w := range []string{"kwartaalwinstwaarschuwing", "gameverslavingen", "privacyregelgeving", "beursgang"} {
+		var parts []string
+		for _, p := range d.Split(w) {
+			parts = append(parts, p.Lemma+p.Link)
+		}
+		fmt.Printf("%s: %v head=%q\n", w, parts, d.Head(w))
+	}
+	// Output:
+	// kwartaalwinstwaarschuwing: [kwartaal winst waarschuwing] head="waarschuwing"
+	// gameverslavingen: [game verslaving] head="verslaving"
+	// privacyregelgeving: [privacy regelgeving] head="regelgeving"
+	// beursgang: [] head=""
+}

@@ -318,24 +318,27 @@ func (s *scanner) isOpener(start, end int) bool {
 
 func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
 	res := s.res
+	n := len(res.Tokens)
+	// Fill the token in place: copying a whole Token (it holds a pointer)
+	// through append costs a typed memmove per token.
+	if n < cap(res.Tokens) {
+		res.Tokens = res.Tokens[:n+1]
+	} else {
+		res.Tokens = append(res.Tokens, Token{})
+	}
+	tok := &res.Tokens[n]
 	surface := s.text[start:end]
-	tok := Token{
-		Start: start, End: end, Pos: len(res.Tokens) + 1, Sentence: s.sentence,
-		Kind: kind, Norm: surface, Upper: f.letters && !f.lower, Abbrev: abbrev,
-	}
-	if f.nonASCII {
-		tok.Upper = isUpper(surface)
-	}
+	tok.Start, tok.End, tok.Pos, tok.Sentence = start, end, n+1, s.sentence
+	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, surface, f.upper && !f.lower, abbrev
 	if (kind == Word || kind == Email) && (f.upper || f.nonASCII) {
 		off := len(res.norms)
 		res.norms = appendNorm(res.norms, surface)
 		if string(res.norms[off:]) != surface {
-			res.fix = append(res.fix, fixup{int32(len(res.Tokens)), int32(off), int32(len(res.norms))})
+			res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
 		} else {
 			res.norms = res.norms[:off]
 		}
 	}
-	res.Tokens = append(res.Tokens, tok)
 }
 
 // closeAt ends the current sentence before token k; tokens from k on move
@@ -359,21 +362,26 @@ func (s *scanner) closeAt(k int) {
 // wordFlags summarise the letters of a token for normalisation.
 type wordFlags struct {
 	letters  bool // has a letter
-	upper    bool // has an upper-case ASCII letter
-	lower    bool // has a lower-case ASCII letter
+	upper    bool // has an upper-case letter
+	lower    bool // has a lower-case letter
 	nonASCII bool // has a non-ASCII byte (case and NFC need the slow path)
 }
 
 // flagsOf computes the flags of a token scanned without them.
 func flagsOf(w string) wordFlags {
 	var f wordFlags
-	for i := 0; i < len(w); i++ {
-		switch c := w[i]; {
-		case c >= utf8.RuneSelf:
-			f.nonASCII, f.letters = true, true
-		case c >= 'a' && c <= 'z':
+	for _, r := range w {
+		switch {
+		case r >= utf8.RuneSelf:
+			f.nonASCII = true
+			if unicode.IsLetter(r) {
+				f.letters = true
+				f.lower = f.lower || unicode.IsLower(r)
+				f.upper = f.upper || unicode.IsUpper(r)
+			}
+		case r >= 'a' && r <= 'z':
 			f.letters, f.lower = true, true
-		case c >= 'A' && c <= 'Z':
+		case r >= 'A' && r <= 'Z':
 			f.letters, f.upper = true, true
 		}
 	}
@@ -414,8 +422,8 @@ func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 				i++
 				continue
 			}
-			if i+1 >= len(text) {
-				break
+			if i+1 >= len(text) || (c != '\'' && c != '-' && c != '.' && c != '&' && c != '@') {
+				break // the common case: a space or punctuation ends the word
 			}
 			next, _ := utf8.DecodeRuneInString(text[i+1:])
 			switch {
@@ -429,7 +437,6 @@ func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 				// AT&T, P&O
 			case c == '@' && (unicode.IsLetter(next) || unicode.IsDigit(next)) && kind == Word:
 				kind = Email
-			case c == '_' && (unicode.IsLetter(next) || unicode.IsDigit(next)):
 			default:
 				return s.maybeAbbrev(start, i, kind, f)
 			}

@@ -151,8 +151,18 @@ func FuzzTokenize(f *testing.F) {
 			if tok.Start < prev || tok.End <= tok.Start || tok.End > len(text) {
 				t.Fatalf("token %d: bad span [%d,%d) after %d in %q", i, tok.Start, tok.End, prev, text)
 			}
-			if utf8.ValidString(text) && !utf8.ValidString(text[tok.Start:tok.End]) {
-				t.Fatalf("token %d splits a rune: %q", i, text[tok.Start:tok.End])
+			surface := text[tok.Start:tok.End]
+			if utf8.ValidString(text) && !utf8.ValidString(surface) {
+				t.Fatalf("token %d splits a rune: %q", i, surface)
+			}
+			if tok.Pos != i+1 {
+				t.Fatalf("token %d: got Pos %d, want %d", i, tok.Pos, i+1)
+			}
+			if (tok.Kind == Word || tok.Kind == Email) && tok.Norm != Normalize(surface) {
+				t.Fatalf("token %d %q: got Norm %q, want Normalize(surface) %q", i, surface, tok.Norm, Normalize(surface))
+			}
+			if tok.Sentence >= len(res.Sentences) || res.Sentences[tok.Sentence].First > i || res.Sentences[tok.Sentence].Last <= i {
+				t.Fatalf("token %d %q: sentence %d does not contain it", i, surface, tok.Sentence)
 			}
 			prev = tok.End
 		}
