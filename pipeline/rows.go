@@ -1,9 +1,13 @@
 package pipeline
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/marktstem/marktstem/pipeline/aggregate"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/pipeline/novelty"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
@@ -14,6 +18,11 @@ type Rows struct {
 	Article  arrowout.Article
 	Mentions []arrowout.Mention
 	Obs      []aggregate.Obs
+	// Published is the publication time, the novelty detector's clock.
+	Published time.Time
+	// Signature is the article's novelty.Signature, binary-encoded so
+	// that Rows can cross machines.
+	Signature []byte
 }
 
 // Rows runs the per-article stages on a and returns the rows Run's sink
@@ -21,9 +30,37 @@ type Rows struct {
 // themselves (the Beam pipeline in beam/), so that they share this
 // package's conversion from analysis to rows instead of copying it. buf is
 // reused for the tokens and must not be shared between goroutines.
-func (an *Analyzer) Rows(a *ingest.Article, buf *tokenize.Result) Rows {
+func (an *Analyzer) Rows(a *ingest.Article, buf *tokenize.Result) (Rows, error) {
 	out := process(&item{art: a}, an, buf)
-	return Rows{Article: out.article, Mentions: out.mentions, Obs: out.obs}
+	sig, err := out.sig.MarshalBinary()
+	if err != nil {
+		return Rows{}, fmt.Errorf("encode signature of %s: %w", a.ID, err)
+	}
+	return Rows{Article: out.article, Mentions: out.mentions, Obs: out.obs, Published: out.at, Signature: sig}, nil
+}
+
+// Companies returns the ids of the article's companies, in mentions
+// order: the order novelty.Detector.Add takes them in.
+func (r *Rows) Companies() []string {
+	ids := make([]string, len(r.Mentions))
+	for i, m := range r.Mentions {
+		ids[i] = m.CompanyID
+	}
+	return ids
+}
+
+// Novelty applies the detector's verdict as Run's sink does: the article
+// and its mentions record it, and a near-duplicate's observations leave
+// the panel (the story was already counted).
+func (r *Rows) Novelty(res novelty.Result) {
+	r.Article.DuplicateOf = res.DuplicateOf
+	for i := range r.Mentions {
+		r.Mentions[i].Novelty = res.Novelty[i]
+		r.Mentions[i].DuplicateOf = res.DuplicateOf
+	}
+	if res.DuplicateOf != "" {
+		r.Obs = nil
+	}
 }
 
 // DayRow converts one company-day of the panel to its company_daily row.

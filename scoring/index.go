@@ -43,7 +43,7 @@ type index struct {
 	stems   map[string]int32
 	heads   map[string]int32 // entries allowed as compound heads
 	dc      *tokenize.Decompounder
-	fuzzy   bool             // use the folded, stem and compound routes
+	fuzzy   bool // use the folded, stem and compound routes
 }
 
 // minHead bounds the lexicon entries that may head a compound: shorter

@@ -40,6 +40,14 @@ go vet ./...
 # Unit, golden, example and integration tests (fuzz targets run their seed corpora).
 go test -count=1 ./...
 
+# The Beam pipeline is a module of its own (beam/: Beam's dependency tree
+# stays out of the main binary), so ./... above does not reach it. Its test
+# runs the pipeline on Prism in process and checks it against a
+# single-machine run; the first build downloads and compiles the Beam SDK
+# (a few minutes), later ones hit Go's build cache.
+echo "== beam (Apache Beam pipeline on Prism)"
+(cd beam && go vet ./... && go test -count=1 ./...)
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
