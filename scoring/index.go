@@ -44,6 +44,7 @@ type index struct {
 	heads   map[string]int32 // entries allowed as compound heads
 	dc      *tokenize.Decompounder
 	fuzzy   bool // use the folded, stem and compound routes
+	slot    int  // position in the Scorer's vocabulary
 }
 
 // minHead bounds the lexicon entries that may head a compound: shorter
@@ -107,51 +108,65 @@ func newIndex(terms []string, fuzzy bool, canHead func(i int) bool) *index {
 	return ix
 }
 
-// lookup finds the entry that starts at token i of sentence tokens toks
+// lookup finds the entry that starts at token i of the article's tokens
 // (limited to end). It returns the entry, the number of tokens it covers
 // and the route, or -1 when nothing matches.
-func (ix *index) lookup(toks []tokenize.Token, i, end int) (entry int, n int, via Via) {
-	w := toks[i].Norm
-	for _, e := range ix.phrases[w] {
-		words := ix.words[e]
-		if i+len(words) > end {
-			continue
-		}
-		ok := true
-		for k := 1; k < len(words); k++ {
-			if toks[i+k].Norm != words[k] {
-				ok = false
-				break
+func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
+	toks := t.toks
+	if info := t.info[i]; info != nil {
+		for _, e := range info.phrases[ix.slot] {
+			words := ix.words[e]
+			if i+len(words) > end {
+				continue
+			}
+			ok := true
+			for k := 1; k < len(words); k++ {
+				if toks[i+k].Norm != words[k] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return int(e), len(words), Exact
 			}
 		}
-		if ok {
-			return int(e), len(words), Exact
+		if e := info.single[ix.slot]; e >= 0 {
+			return int(e), 1, Exact
 		}
-	}
-	if e, ok := ix.single[w]; ok {
-		return int(e), 1, Exact
 	}
 	if !ix.fuzzy || toks[i].Kind != tokenize.Word {
 		return -1, 0, 0
 	}
+	// The fuzzy routes depend on the word alone and cost a stemmer and a
+	// decompounder run; news vocabulary is Zipfian, so they are resolved
+	// once per word for all indexes and remembered.
+	v := t.fuzzyAt(i)[ix.slot]
+	if v.entry < 0 {
+		return -1, 0, 0
+	}
+	return int(v.entry), 1, v.via
+}
+
+// fuzzyLookup tries the folded, stem and compound routes for one word.
+func (ix *index) fuzzyLookup(w string) (int, Via) {
 	if !isASCII(w) {
 		if e, ok := ix.folded[tokenize.Fold(w)]; ok {
-			return int(e), 1, Folded
+			return int(e), Folded
 		}
 	}
 	if len(w) < 4 {
-		return -1, 0, 0
+		return -1, 0
 	}
 	// A stem match must not be shorter than its entry: inflection adds to
 	// the base form (winsten → winst), while a shorter token sharing a stem
 	// with a derived entry is usually another word (groot ≠ groots).
 	if e, ok := ix.stems[stem(w)]; ok && len(w) >= len(ix.words[e][0]) {
-		return int(e), 1, Stem
+		return int(e), Stem
 	}
 	if e, ok := ix.compound(w); ok {
-		return e, 1, Compound
+		return e, Compound
 	}
-	return -1, 0, 0
+	return -1, 0
 }
 
 // compound finds the entry for a closed compound by its parts: Dutch

@@ -75,7 +75,7 @@ type Hit struct {
 	Base     float64  // the entry's weight
 	Factor   float64  // product of the shifter and context factors
 	Weight   float64  // Base × Factor
-	Shifts   []string // what changed the weight, e.g. "niet×-0.8"
+	Shifts   []Shift  // what changed the weight, e.g. niet×-0.8
 }
 
 // Result is the score of one article with everything needed to explain it.
@@ -118,6 +118,7 @@ type Scorer struct {
 	shiftIx    *index
 	actors     []lexicons.Actor
 	actorIx    *index
+	voc        *vocabulary
 	catIndex   map[string]int
 	categories []string
 	cal        lexicons.Calibration
@@ -155,6 +156,10 @@ func New(set *lexicons.Set) *Scorer {
 	attachCompounds(set, s.sentIx, s.regIx, s.objIx)
 	s.shiftIx = newIndex(terms(len(s.shifters), func(i int) string { return s.shifters[i].Term }), false, nil)
 	s.actorIx = newIndex(terms(len(s.actors), func(i int) string { return s.actors[i].Term }), false, nil)
+	var slots [numSlots]*index
+	slots[slotShift], slots[slotActor], slots[slotVerb] = s.shiftIx, s.actorIx, s.verbIx
+	slots[slotObject], slots[slotSentiment], slots[slotRegulatory] = s.objIx, s.sentIx, s.regIx
+	s.voc = newVocabulary(slots)
 	s.categories = lexicons.Categories()
 	s.catIndex = map[string]int{}
 	for i, c := range s.categories {
@@ -211,10 +216,13 @@ func (s *Scorer) Score(text string, tok *tokenize.Result, titleLen int) Result {
 // does not score as "nobel" nor Goldman Sachs as "sachs".
 func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, mask []bool) Result {
 	toks := tok.Tokens
+	tk := s.voc.resolve(toks)
 	res := Result{
 		Categories: make([]float64, len(s.categories)), ClauseOf: make([]int, len(toks)),
 		Sentences: len(tok.Sentences), Tokens: len(toks),
+		Hits: make([]Hit, 0, len(toks)/2+4), // with the learned lexicon about every third token hits
 	}
+	used := make([]bool, len(toks)) // tokens consumed by direction pairs or masked
 	clause := 0
 	var shifts []shift
 	for _, sent := range tok.Sentences {
@@ -234,7 +242,7 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 		clause++
 		shifts = shifts[:0]
 		for i := first; i < last; {
-			if e, n, _ := s.shiftIx.lookup(toks, i, last); e >= 0 {
+			if e, n, _ := s.shiftIx.lookup(tk, i, last); e >= 0 {
 				sh := s.shifters[e]
 				shifts = append(shifts, shift{at: i, n: n, kind: sh.Kind, factor: sh.Factor, term: sh.Term})
 				i += n
@@ -245,22 +253,21 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 		question := last > first && toks[last-1].Norm == "?"
 		quoted := quotedTokens(toks, first, last)
 		inTitle := titleLen > 0 && sent.Start < titleLen
-		used := map[int]bool{} // tokens consumed by direction pairs or masked
-		for i := first; i < last && i < len(mask); i++ {
+		for i := first; i < last && i < len(mask); i++ { // masked tokens count as used
 			if mask[i] {
 				used[i] = true
 			}
 		}
 		start := len(res.Hits)
-		s.directionHits(toks, first, last, &res, used)
-		s.lexiconHits(toks, first, last, &res, used)
+		s.directionHits(tk, first, last, &res, used)
+		s.lexiconHits(tk, first, last, &res, used)
 		// Actors in this sentence amplify adverse regulatory weight, and
 		// the strongest one adds a base adverse weight of its own: a
 		// regulator acting is news (DNB waarschuwt banken).
 		boost := 0.0
 		actorHit := -1
 		for i := first; i < last; {
-			e, n, _ := s.actorIx.lookup(toks, i, last)
+			e, n, _ := s.actorIx.lookup(tk, i, last)
 			if e < 0 {
 				e, n = s.actorPrefix(toks[i]), 1
 			}
@@ -328,7 +335,8 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 
 // directionHits pairs movement verbs with the nearest quantity in the same
 // clause: winst stijgt is good news, schuld stijgt bad news.
-func (s *Scorer) directionHits(toks []tokenize.Token, first, last int, res *Result, used map[int]bool) {
+func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []bool) {
+	toks := tk.toks
 	type found struct {
 		at, n int
 		e     int
@@ -340,12 +348,12 @@ func (s *Scorer) directionHits(toks []tokenize.Token, first, last int, res *Resu
 			i++
 			continue
 		}
-		if e, n, v := s.verbIx.lookup(toks, i, last); e >= 0 {
+		if e, n, v := s.verbIx.lookup(tk, i, last); e >= 0 {
 			verbs = append(verbs, found{i, n, e, v})
 			i += n
 			continue
 		}
-		if e, n, v := s.objIx.lookup(toks, i, last); e >= 0 {
+		if e, n, v := s.objIx.lookup(tk, i, last); e >= 0 {
 			objs = append(objs, found{i, n, e, v})
 			i += n
 			continue
@@ -389,13 +397,14 @@ func (s *Scorer) directionHits(toks []tokenize.Token, first, last int, res *Resu
 
 // lexiconHits finds sentiment and regulatory entries, skipping tokens that a
 // direction pair already explained.
-func (s *Scorer) lexiconHits(toks []tokenize.Token, first, last int, res *Result, used map[int]bool) {
+func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bool) {
+	toks := tk.toks
 	for i := first; i < last; {
 		if used[i] {
 			i++
 			continue
 		}
-		if e, n, v := s.sentIx.lookup(toks, i, last); e >= 0 {
+		if e, n, v := s.sentIx.lookup(tk, i, last); e >= 0 {
 			t := s.sentiment[e]
 			res.Hits = append(res.Hits, Hit{
 				Kind: Sentiment, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
@@ -407,7 +416,7 @@ func (s *Scorer) lexiconHits(toks []tokenize.Token, first, last int, res *Result
 		i++
 	}
 	for i := first; i < last; {
-		if e, n, v := s.regIx.lookup(toks, i, last); e >= 0 {
+		if e, n, v := s.regIx.lookup(tk, i, last); e >= 0 {
 			t := s.regulatory[e]
 			res.Hits = append(res.Hits, Hit{
 				Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
@@ -420,10 +429,19 @@ func (s *Scorer) lexiconHits(toks []tokenize.Token, first, last int, res *Result
 	}
 }
 
+// Shift is one factor applied to a hit and what applied it.
+type Shift struct {
+	Name   string // shifter term or rule: "niet", "title", "?", "quote", "actor"
+	Factor float64
+}
+
+// String formats a shift as explain shows it: niet×-0.8.
+func (s Shift) String() string { return s.Name + "×" + fmtFactor(s.Factor) }
+
 // shift multiplies the hit's factor and records why.
 func (h *Hit) shift(name string, f float64) {
 	h.Factor *= f
-	h.Shifts = append(h.Shifts, name+"×"+fmtFactor(f))
+	h.Shifts = append(h.Shifts, Shift{Name: name, Factor: f})
 }
 
 // quotedTokens marks the tokens of a sentence that stand between quotation
@@ -636,7 +654,7 @@ func (h Hit) Explain(text string) string {
 	}
 	fmt.Fprintf(&b, " %+.3f", h.Base)
 	for _, s := range h.Shifts {
-		b.WriteString(" " + s)
+		b.WriteString(" " + s.String())
 	}
 	if h.Weight != h.Base {
 		fmt.Fprintf(&b, " = %+.3f", h.Weight)

@@ -836,16 +836,44 @@ func Normalize(s string) string { return normalize(s) }
 // Fold removes diacritics from a normalised form (financiële → financiele).
 // It is a lookup fallback only: één and een are different words.
 func Fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
 	}
-	if ascii {
+	if i == len(s) {
 		return s
 	}
+	// Fast path: Latin-1 letters with diacritics, which is all Dutch news
+	// has; anything else goes through Unicode decomposition.
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
+		case r >= 0xC0 && r <= 0xFF && latin1Fold[r-0xC0] != 0:
+			b.WriteByte(latin1Fold[r-0xC0])
+		case r >= 0x80 && r <= 0xFF || unicode.Is(unicode.Han, r) || !unicode.IsLetter(r):
+			b.WriteRune(r) // no diacritic to remove (°, €, ß, CJK …)
+		default:
+			return foldSlow(s)
+		}
+	}
+	return b.String()
+}
+
+// latin1Fold maps U+00C0..U+00FF to the letter without its diacritic; 0
+// where Unicode has no decomposition (×, ÷, ß, Æ, æ, Ð, ð, Ø, ø, Þ, þ).
+var latin1Fold = [64]byte{
+	'A', 'A', 'A', 'A', 'A', 'A', 0, 'C', 'E', 'E', 'E', 'E', 'I', 'I', 'I', 'I',
+	0, 'N', 'O', 'O', 'O', 'O', 'O', 0, 0, 'U', 'U', 'U', 'U', 'Y', 0, 0,
+	'a', 'a', 'a', 'a', 'a', 'a', 0, 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i',
+	0, 'n', 'o', 'o', 'o', 'o', 'o', 0, 0, 'u', 'u', 'u', 'u', 'y', 0, 'y',
+}
+
+// foldSlow removes combining marks after canonical decomposition.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {

@@ -178,3 +178,18 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+// TestFoldFastPath checks the Latin-1 table against Unicode decomposition.
+func TestFoldFastPath(t *testing.T) {
+	for r := rune(0xC0); r <= 0xFF; r++ {
+		s := "x" + string(r) + "y"
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q): got %q, want %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"financiële", "één", "ĳzer", "Škoda", "€77", "naïef", "Zürich", "São Paulo", "北京"} {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q): got %q, want %q", s, got, want)
+		}
+	}
+}
