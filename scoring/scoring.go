@@ -72,10 +72,10 @@ type Hit struct {
 	Lexicon  string // lexicon name
 	Category string // regulatory category
 	Via      Via
-	Base     float64  // the entry's weight
-	Factor   float64  // product of the shifter and context factors
-	Weight   float64  // Base × Factor
-	Shifts   []Shift  // what changed the weight, e.g. niet×-0.8
+	Base     float64 // the entry's weight
+	Factor   float64 // product of the shifter and context factors
+	Weight   float64 // Base × Factor
+	Shifts   []Shift // what changed the weight, e.g. niet×-0.8
 }
 
 // Result is the score of one article with everything needed to explain it.

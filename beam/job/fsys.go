@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"time"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 )
 
 // fileFS shows one file of a Beam filesystem (local, gs://, s3://…) as an

@@ -2,9 +2,9 @@
 // outgrow one machine:
 //
 //	match globs → read and score each file (DoFn) → keep the first of each
-//	article id → combine per company and day (CombineFn) → derive the
-//	panel's time and cross-section columns → write each date's partition
-//	(DoFn)
+//	article id → mark near-duplicates and novelty → combine per company
+//	and day (CombineFn) → derive the panel's time and cross-section
+//	columns → write each date's partition (DoFn)
 //
 // Every stage calls the root module's packages (ingest, pipeline's
 // Analyzer, aggregate, arrowout), so a Beam run and `marktstem score
@@ -30,6 +30,7 @@ import (
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/pipeline/novelty"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/seeds"
 )
@@ -93,7 +94,10 @@ func Build(s beam.Scope, o Options) (beam.PCollection, error) {
 	files := beam.Reshuffle(s, beam.Flatten(s, matched...))
 	scored, rejects := beam.ParDo2(s.Scope("score"), &scoreFn{Registry: o.Registry, RegistryName: o.RegistryName, MaxBytes: o.MaxBytes}, files)
 	firsts, dups := beam.ParDo2(s.Scope("dedupe"), firstFn, beam.GroupByKey(s, scored))
-	obs, arts, ments := beam.ParDo3(s.Scope("split"), splitFn, firsts)
+	keyed, probes := beam.ParDo2(s.Scope("probe"), probeFn, firsts)
+	verdicts := beam.ParDo(s.Scope("novelty"), detectFn, beam.GroupByKey(s, beam.AddFixedKey(s, probes)))
+	judged := beam.ParDo(s.Scope("apply-novelty"), applyFn, beam.CoGroupByKey(s, keyed, verdicts))
+	obs, arts, ments := beam.ParDo3(s.Scope("split"), splitFn, judged)
 
 	cells := beam.CombinePerKey(s.Scope("company-day"), &cellFn{}, obs)
 	days := beam.ParDo(s, dropKeyFn, cells)
@@ -181,7 +185,11 @@ func (f *scoreFn) ProcessElement(ctx context.Context, md fileio.FileMetadata, em
 			return nil
 		}
 		a := rec.Article
-		emit(a.ID, Scored{File: a.Origin.File, Line: a.Origin.Line, Rows: f.an.Rows(a, &f.buf)})
+		rows, err := f.an.Rows(a, &f.buf)
+		if err != nil {
+			return err
+		}
+		emit(a.ID, Scored{File: a.Origin.File, Line: a.Origin.Line, Rows: rows})
 		return nil
 	})
 	if err != nil {
@@ -203,7 +211,7 @@ func splitPath(p string) (dir, base string) {
 // firstFn keeps the first article of an id in (file, line) order, the
 // order of a directory walk, and rejects the others as duplicates, as
 // ingest.Reader does within one walk.
-func firstFn(id string, all func(*Scored) bool, emit func(pipeline.Rows), reject func(Reject)) {
+func firstFn(id string, all func(*Scored) bool, emit func(Scored), reject func(Reject)) {
 	var got []Scored
 	var sc Scored
 	for all(&sc) {
@@ -215,12 +223,71 @@ func firstFn(id string, all func(*Scored) bool, emit func(pipeline.Rows), reject
 		}
 		return got[i].Line < got[j].Line
 	})
-	emit(got[0].Rows)
+	emit(got[0])
 	first := ingest.Origin{File: got[0].File, Line: got[0].Line}
 	for _, d := range got[1:] {
 		reject(Reject{File: d.File, Line: d.Line, ID: id, Reason: string(ingest.ReasonDuplicateID),
 			Detail: fmt.Sprintf("id %q first seen at %s", id, first)})
 	}
+}
+
+// Probe is what the novelty detector needs of one article: far less than
+// its rows, so that the one worker which sees every article in order
+// holds about 600 bytes per article.
+type Probe struct {
+	ID        string
+	File      string
+	Line      int
+	At        time.Time
+	Signature []byte
+	Companies []string
+}
+
+// probeFn keys an article's rows by id for the join with the detector's
+// verdict and emits its probe.
+func probeFn(sc Scored, emit func(string, pipeline.Rows), probe func(Probe)) {
+	probe(Probe{ID: sc.Rows.Article.ArticleID, File: sc.File, Line: sc.Line, At: sc.Rows.Published,
+		Signature: sc.Rows.Signature, Companies: sc.Rows.Companies()})
+	emit(sc.Rows.Article.ArticleID, sc.Rows)
+}
+
+// detectFn runs novelty's Detector over every article in (file, line)
+// order, the order a single-machine run feeds it, because whether an
+// article is a near-duplicate depends on which of two copies came first.
+func detectFn(_ int, all func(*Probe) bool, emit func(string, novelty.Result)) error {
+	var probes []Probe
+	var p Probe
+	for all(&p) {
+		probes = append(probes, p)
+		p = Probe{}
+	}
+	sort.Slice(probes, func(i, j int) bool {
+		if probes[i].File != probes[j].File {
+			return probes[i].File < probes[j].File
+		}
+		return probes[i].Line < probes[j].Line
+	})
+	d := novelty.NewDetector()
+	for _, p := range probes {
+		var sig novelty.Signature
+		if err := sig.UnmarshalBinary(p.Signature); err != nil {
+			return fmt.Errorf("article %s: %w", p.ID, err)
+		}
+		emit(p.ID, d.Add(p.ID, p.At, sig, p.Companies))
+	}
+	return nil
+}
+
+// applyFn joins an article's rows with the detector's verdict.
+func applyFn(id string, rows func(*pipeline.Rows) bool, verdicts func(*novelty.Result) bool, emit func(pipeline.Rows)) error {
+	var r pipeline.Rows
+	var v novelty.Result
+	if !rows(&r) || !verdicts(&v) {
+		return fmt.Errorf("article %s: rows or novelty verdict missing", id)
+	}
+	r.Novelty(v)
+	emit(r)
+	return nil
 }
 
 // cellKey keys a company-day cell: the date first, so that the key of

@@ -15,6 +15,7 @@ import (
 	"github.com/marktstem/marktstem/pipeline"
 	"github.com/marktstem/marktstem/pipeline/aggregate"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
+	"github.com/marktstem/marktstem/pipeline/novelty"
 )
 
 // init registers the DoFns, the CombineFn and the element types with the
@@ -24,6 +25,9 @@ import (
 func init() {
 	register.DoFn4x1[context.Context, fileio.FileMetadata, func(string, Scored), func(Reject), error](&scoreFn{})
 	register.Function4x0(firstFn)
+	register.Function3x0(probeFn)
+	register.Function3x1(detectFn)
+	register.Function4x1(applyFn)
 	register.Function4x0(splitFn)
 	register.Combiner3[Cell, aggregate.Obs, aggregate.Day](&cellFn{})
 	register.Function2x1(dropKeyFn)
@@ -36,19 +40,26 @@ func init() {
 	register.Emitter1[string]()
 	register.Emitter1[Reject]()
 	register.Emitter1[pipeline.Rows]()
+	register.Emitter1[Scored]()
+	register.Emitter1[Probe]()
+	register.Emitter2[string, pipeline.Rows]()
+	register.Emitter2[string, novelty.Result]()
 	register.Emitter2[string, Scored]()
 	register.Emitter2[string, aggregate.Obs]()
 	register.Emitter2[string, arrowout.Article]()
 	register.Emitter2[string, []arrowout.Mention]()
 	register.Emitter2[string, arrowout.CompanyDay]()
 	register.Iter1[Scored]()
+	register.Iter1[Probe]()
+	register.Iter1[pipeline.Rows]()
+	register.Iter1[novelty.Result]()
 	register.Iter1[Reject]()
 	register.Iter1[aggregate.Day]()
 	register.Iter1[arrowout.CompanyDay]()
 	register.Iter1[arrowout.Article]()
 	register.Iter1[[]arrowout.Mention]()
 
-	for _, t := range []any{Scored{}, Reject{}, Cell{}, pipeline.Rows{}, aggregate.Obs{}, aggregate.Day{},
+	for _, t := range []any{Scored{}, Reject{}, Probe{}, novelty.Result{}, Cell{}, pipeline.Rows{}, aggregate.Obs{}, aggregate.Day{},
 		arrowout.Article{}, arrowout.Mention{}, arrowout.CompanyDay{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
