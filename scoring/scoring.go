@@ -615,29 +615,51 @@ func Label(sentiment float64) string {
 // formatted as "term(+0.62)", strongest first; ties are broken by term so
 // the output is deterministic.
 func TopTerms(hits []Hit, n int) []string {
-	total := map[string]float64{}
-	for _, h := range hits {
-		total[h.Term] += h.Weight
+	type term struct {
+		name  string
+		total float64
 	}
-	terms := make([]string, 0, len(total))
-	for t := range total {
-		if total[t] != 0 {
-			terms = append(terms, t)
+	at := make(map[string]int, len(hits))
+	var terms []term
+	for _, h := range hits {
+		i, ok := at[h.Term]
+		if !ok {
+			i = len(terms)
+			at[h.Term] = i
+			terms = append(terms, term{name: h.Term})
+		}
+		terms[i].total += h.Weight
+	}
+	kept := terms[:0]
+	for _, t := range terms {
+		if t.total != 0 {
+			kept = append(kept, t)
 		}
 	}
-	sort.Slice(terms, func(a, b int) bool {
-		wa, wb := math.Abs(total[terms[a]]), math.Abs(total[terms[b]])
+	sort.Slice(kept, func(a, b int) bool {
+		wa, wb := math.Abs(kept[a].total), math.Abs(kept[b].total)
 		if wa != wb {
 			return wa > wb
 		}
-		return terms[a] < terms[b]
+		return kept[a].name < kept[b].name
 	})
-	if len(terms) > n {
-		terms = terms[:n]
+	if len(kept) > n {
+		kept = kept[:n]
 	}
-	out := make([]string, len(terms))
-	for i, t := range terms {
-		out[i] = fmt.Sprintf("%s(%+.2f)", t, total[t])
+	out := make([]string, len(kept))
+	var buf []byte
+	for i, t := range kept {
+		// term(+0.62), formatted without fmt: this runs for every article.
+		buf = append(buf[:0], t.name...)
+		buf = append(buf, '(')
+		if v := t.total; v >= 0 || math.Round(v*100) == 0 {
+			buf = append(buf, '+')
+			buf = strconv.AppendFloat(buf, math.Abs(v), 'f', 2, 64)
+		} else {
+			buf = strconv.AppendFloat(buf, v, 'f', 2, 64)
+		}
+		buf = append(buf, ')')
+		out[i] = string(buf)
 	}
 	return out
 }

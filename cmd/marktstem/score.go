@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -275,6 +276,7 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	var f scoreFlags
 	f.register(fs)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to `file`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: marktstem score [flags] [INPUT…]\n\nScores articles into --out. With no INPUT, scores the embedded sample corpus (seeds/).\n\nFlags:")
 		fs.PrintDefaults()
@@ -286,6 +288,17 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	e, err := f.setup(stderr)
 	if err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	sum, runErr := pipeline.Run(ctx, f.config(e, inputs, stdin))
 	// The textfile is written even for a failed run, so the last-success

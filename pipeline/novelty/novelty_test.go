@@ -33,7 +33,7 @@ func TestSimilarity(t *testing.T) {
 		lo, hi float64
 	}{
 		{"identical", &a, &a, 1, 1},
-		{"rewrite", &a, &b, 0.3, 0.8},
+		{"rewrite", &a, &b, 0.25, 0.8},
 		{"unrelated", &a, &c, 0, 0.1},
 	}
 	for _, tt := range tests {
