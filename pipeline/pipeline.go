@@ -84,7 +84,7 @@ type CompanyTotal struct {
 	Articles      int
 	Mentions      int
 	SentimentMean float64
-	RiskMean      float64
+	RiskMean      float64 // weighted by relevance: what the articles about the company say
 	RiskMax       float64
 }
 
@@ -388,15 +388,22 @@ type companyAcc struct {
 	name               string
 	articles, mentions int
 	sent, risk, max    float64
+	rel, relRisk       float64
 }
 
-// rank orders companies by mean regulatory risk, then maximum, then id.
+// rank orders companies by relevance-weighted mean regulatory risk (a
+// passing mention in another company's fine should not top the list), then
+// maximum, then id.
 func rank(totals map[string]*companyAcc) []CompanyTotal {
 	out := make([]CompanyTotal, 0, len(totals))
 	for id, a := range totals {
+		risk := a.risk / float64(a.articles)
+		if a.rel > 0 {
+			risk = a.relRisk / a.rel
+		}
 		out = append(out, CompanyTotal{
 			ID: id, Name: a.name, Articles: a.articles, Mentions: a.mentions,
-			SentimentMean: a.sent / float64(a.articles), RiskMean: a.risk / float64(a.articles), RiskMax: a.max,
+			SentimentMean: a.sent / float64(a.articles), RiskMean: risk, RiskMax: a.max,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -538,6 +545,8 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		acc.mentions += o.Mentions
 		acc.sent += o.Sentiment
 		acc.risk += o.Risk
+		acc.rel += o.Relevance
+		acc.relRisk += o.Relevance * o.Risk
 		acc.max = max(acc.max, o.Risk)
 		sum.Mentions += o.Mentions
 	}

@@ -66,11 +66,14 @@ go run ./cmd/marktstem score --quiet --out "$tmp/out-embedded" > /dev/null
 for f in articles.arrow mentions.arrow company_daily.arrow rejects.jsonl; do
   test -s "$tmp/out/$f" || test -f "$tmp/out/$f" || { echo "missing $f"; exit 1; }
 done
-go run ./cmd/marktstem cat --format csv "$tmp/out/company_daily.arrow" | head -3
+# (Into a file, not a pipe to head: under pipefail an early-closing reader fails the step.)
+go run ./cmd/marktstem cat --format csv "$tmp/out/company_daily.arrow" > "$tmp/company_daily.csv"
+head -3 "$tmp/company_daily.csv"
 # Parquet, hive-partitioned by date; cat reads Parquet too.
 go run ./cmd/marktstem score --quiet --format parquet --partition date --out "$tmp/out-hive" seeds/ > /dev/null
 ls "$tmp"/out-hive/company_daily/date=*/part-0.parquet > /dev/null
-go run ./cmd/marktstem cat --schema "$tmp/out-hive/company_daily/date=2024-03-14/part-0.parquet" | head -3
+go run ./cmd/marktstem cat --schema "$tmp/out-hive/company_daily/date=2024-03-14/part-0.parquet" > "$tmp/schema.txt"
+head -3 "$tmp/schema.txt"
 grep -q '^marktstem_articles_scored_total' "$tmp/marktstem.prom"
 
 # Notebooks: every notebooks/*.ipynb runs headlessly on a fresh score of seeds/; a failing cell

@@ -359,7 +359,7 @@ func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string,
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Top %d companies by regulatory risk (mean over the articles that mention them):\n", n)
+	fmt.Fprintf(w, "Top %d companies by regulatory risk (relevance-weighted mean over the articles that mention them):\n", n)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "company\tarticles\tmentions\tsentiment\trisk mean\trisk max\t")
 	for _, c := range s.Companies[:n] {
