@@ -24,7 +24,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -46,12 +45,6 @@ var errUsage = errors.New("usage")
 var errTooManyRejects = errors.New("too many rejects")
 
 func main() {
-	// The live heap of a run is small (streaming, bounded caches) but the
-	// allocation rate is high; collecting at 4× the live heap instead of 2×
-	// cuts GC time substantially for a few MB. GOGC still wins when set.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -17,6 +17,9 @@ type Sum struct {
 
 // Add adds x exactly.
 func (s *Sum) Add(x float64) {
+	if x == 0 {
+		return // most risks are exactly 0: keep their sums empty
+	}
 	i := 0
 	for _, y := range s.Partials {
 		if math.Abs(x) < math.Abs(y) {
@@ -82,7 +85,9 @@ type Cell struct {
 	Rel, RelSent, RelRisk    Sum
 	SentMin, SentMax         float64
 	RiskMin, RiskMax         float64
-	Cats                     []Sum // per regulatory category; nil when no Obs had categories
+	Cats                     []Sum // per regulatory category, up to the last one with risk
+	NumCats                  int   // categories per observation
+	HasCats                  bool  // some observation had categories (else Day.Categories is nil)
 }
 
 // Add records one observation.
@@ -105,12 +110,19 @@ func (c *Cell) Add(o Obs) {
 	c.RelRisk.Add(o.Relevance * o.Risk)
 	c.SentMin, c.SentMax = min(c.SentMin, o.Sentiment), max(c.SentMax, o.Sentiment)
 	c.RiskMin, c.RiskMax = min(c.RiskMin, o.Risk), max(c.RiskMax, o.Risk)
-	for len(c.Cats) < len(o.Categories) {
-		c.Cats = append(c.Cats, Sum{})
+	if o.Categories != nil {
+		c.HasCats = true
 	}
 	for i, v := range o.Categories {
+		if v == 0 {
+			continue // allocate category sums only where there is risk
+		}
+		for len(c.Cats) <= i {
+			c.Cats = append(c.Cats, Sum{})
+		}
 		c.Cats[i].Add(v)
 	}
+	c.NumCats = max(c.NumCats, len(o.Categories))
 }
 
 // Merge adds the observations of o.
@@ -133,6 +145,8 @@ func (c *Cell) Merge(o Cell) {
 	}
 	c.SentMin, c.SentMax = min(c.SentMin, o.SentMin), max(c.SentMax, o.SentMax)
 	c.RiskMin, c.RiskMax = min(c.RiskMin, o.RiskMin), max(c.RiskMax, o.RiskMax)
+	c.HasCats = c.HasCats || o.HasCats
+	c.NumCats = max(c.NumCats, o.NumCats)
 	for len(c.Cats) < len(o.Cats) {
 		c.Cats = append(c.Cats, Sum{})
 	}
@@ -167,8 +181,8 @@ func (c *Cell) Day(companyID string, date time.Time) Day {
 		d.SentimentStd = sampleStd(c.Sent.Value(), c.Sent2.Value(), n, c.SentMin == c.SentMax)
 		d.RiskStd = sampleStd(c.Risk.Value(), c.Risk2.Value(), n, c.RiskMin == c.RiskMax)
 	}
-	if c.Cats != nil {
-		d.Categories = make([]float64, len(c.Cats))
+	if c.HasCats {
+		d.Categories = make([]float64, c.NumCats)
 		for i := range c.Cats {
 			d.Categories[i] = c.Cats[i].Value() / n
 		}
