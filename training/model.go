@@ -38,12 +38,14 @@ type dataset struct {
 	labels []int
 	prior  []float64 // w⁰ by feature
 	dir0   float64   // prior direction weight
+	// balanced weighs each text by the inverse frequency of its label.
+	balanced bool
 }
 
 // extract scores every example with set and turns its hits into features.
 func extract(ctx context.Context, set *lexicons.Set, examples []Example, cfg Config) (*dataset, error) {
 	score := cfg.Scorer(set)
-	ds := &dataset{index: map[string]int{}, dir0: set.Calibration.Direction}
+	ds := &dataset{index: map[string]int{}, dir0: set.Calibration.Direction, balanced: cfg.Balanced}
 	posOf := make(map[string]string, len(set.Sentiment))
 	for _, t := range set.Sentiment {
 		posOf[t.Term] = t.POS
@@ -76,7 +78,7 @@ func extract(ctx context.Context, set *lexicons.Set, examples []Example, cfg Con
 				if !ok {
 					k = len(ds.feats)
 					ds.index[h.Term] = k
-					ds.feats = append(ds.feats, feature{term: h.Term, pos: posOf[h.Term], prior: h.Base, isNew: h.Base == 0 && h.Lexicon == lexicons.LearnedName})
+					ds.feats = append(ds.feats, feature{term: h.Term, pos: posOf[h.Term], prior: h.Base, isNew: h.Lexicon == lexicons.LearnedName})
 					ds.prior = append(ds.prior, h.Base)
 				}
 				if _, seen := row[k]; !seen {
@@ -175,6 +177,18 @@ func fit(ctx context.Context, ds *dataset, lambda float64, init []float64) (para
 		copy(v, init)
 	}
 	xs := make([]float64, len(ds.x))
+	cw := [3]float64{1, 1, 1} // loss weight by label
+	if ds.balanced {
+		var count [3]int
+		for _, l := range ds.labels {
+			count[l+1]++
+		}
+		for j, c := range count {
+			if c > 0 {
+				cw[j] = float64(len(ds.labels)) / (3 * float64(c))
+			}
+		}
+	}
 	obj := func(grad, v []float64) float64 {
 		pr := ds.unpack(v)
 		if grad != nil {
@@ -187,25 +201,26 @@ func fit(ctx context.Context, ds *dataset, lambda float64, init []float64) (para
 			x := ds.score(i, pr.w, pr.d)
 			xs[i] = x
 			z := pr.a * x
+			wi := cw[ds.labels[i]+1]
 			var dz float64 // ∂(−log P)/∂z
 			switch ds.labels[i] {
 			case -1: // P = σ(c1 − z)
 				u := pr.c1 - z
-				f -= logSigmoid(u)
-				g := 1 - sigmoid(u)
+				f -= wi * logSigmoid(u)
+				g := wi * (1 - sigmoid(u))
 				dz = g
 				gc1 -= g
 			case 1: // P = σ(z − c2)
 				u := z - pr.c2
-				f -= logSigmoid(u)
-				g := 1 - sigmoid(u)
+				f -= wi * logSigmoid(u)
+				g := wi * (1 - sigmoid(u))
 				dz = -g
 				gc2 += g
 			default: // P = σ(c2 − z) − σ(c1 − z)
 				s2, s1 := sigmoid(pr.c2-z), sigmoid(pr.c1-z)
 				P := math.Max(s2-s1, 1e-300)
-				f -= math.Log(P)
-				d2, d1 := s2*(1-s2), s1*(1-s1)
+				f -= wi * math.Log(P)
+				d2, d1 := wi*s2*(1-s2), wi*s1*(1-s1)
 				dz = (d2 - d1) / P
 				gc2 -= d2 / P
 				gc1 += d1 / P
@@ -320,12 +335,15 @@ func thresholds(x []float64, labels []int) (t1, t2, acc float64) {
 }
 
 // chooseLambda picks the penalty with the best mean accuracy over inner
-// folds of the training texts.
-func chooseLambda(ctx context.Context, ds *dataset, cfg Config) (float64, error) {
+// folds of the training texts. It also returns the held-out sums of that
+// penalty's inner models, whose spread is that of unseen texts.
+func chooseLambda(ctx context.Context, ds *dataset, cfg Config) (float64, []float64, error) {
 	k := cfg.InnerFolds
 	best, bestAcc := cfg.Lambdas[0], -1.0
+	var bestX []float64
 	for _, lambda := range cfg.Lambdas {
 		correct := 0
+		held := make([]float64, len(ds.x))
 		for f := 0; f < k; f++ {
 			var tr, te []int
 			for i := range ds.x {
@@ -338,21 +356,22 @@ func chooseLambda(ctx context.Context, ds *dataset, cfg Config) (float64, error)
 			train := ds.subset(tr)
 			p, err := fit(ctx, train, lambda, nil)
 			if err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 			t1, t2, _ := thresholds(train.predict(p), train.labels)
 			test := ds.subset(te)
 			for i, x := range test.predict(p) {
+				held[te[i]] = x
 				if classify(x, t1, t2) == test.labels[i] {
 					correct++
 				}
 			}
 		}
 		if acc := float64(correct) / float64(len(ds.x)); acc > bestAcc {
-			best, bestAcc = lambda, acc
+			best, bestAcc, bestX = lambda, acc, held
 		}
 	}
-	return best, nil
+	return best, bestX, nil
 }
 
 func classify(x, t1, t2 float64) int {

@@ -71,6 +71,21 @@ type Config struct {
 	// Prune drops new words whose learned |weight| stays below it; the
 	// model is then refitted without them (default 0.03).
 	Prune float64
+	// Phrases is the longest phrase learned: runs of 2…Phrases adjacent
+	// words within a clause become candidate lexicon phrases (0 or 1: words
+	// only). The scorer matches a phrase before its words and consumes
+	// them, so a phrase hit replaces the hits of the words inside it.
+	Phrases int
+	// PhraseSupport is the number of texts a phrase must occur in
+	// (default MinSupport).
+	PhraseSupport int
+	// Balanced weighs each text by the inverse frequency of its label in
+	// the loss, so that the model does not favour the largest class.
+	Balanced bool
+	// HeldOutThresholds places the label thresholds on the held-out sums of
+	// the inner folds that chose λ rather than on the training sums, which
+	// are more confident than the sums of unseen texts will be.
+	HeldOutThresholds bool
 }
 
 func (c Config) withDefaults() Config {
@@ -88,6 +103,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Prune <= 0 {
 		c.Prune = 0.03
+	}
+	if c.PhraseSupport <= 0 {
+		c.PhraseSupport = c.MinSupport
 	}
 	return c
 }
@@ -120,6 +138,9 @@ type Learned struct {
 	Examples    int
 	// TrainAccuracy is the accuracy on the texts learned from (optimistic).
 	TrainAccuracy float64
+	// trainX is the sum x of each training text as the model computed it
+	// (clipped weights): the scorer must compute the same with the file.
+	trainX []float64
 }
 
 // ErrNoData is returned when there is nothing to learn from.
@@ -147,8 +168,9 @@ func Learn(ctx context.Context, base *lexicons.Set, examples []Example, cfg Conf
 		return nil, err
 	}
 	lambda := cfg.Lambdas[0]
+	var held []float64 // inner held-out sums, for the thresholds
 	if len(cfg.Lambdas) > 1 {
-		if lambda, err = chooseLambda(ctx, ds, cfg); err != nil {
+		if lambda, held, err = chooseLambda(ctx, ds, cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -160,7 +182,9 @@ func Learn(ctx context.Context, base *lexicons.Set, examples []Example, cfg Conf
 	// dilute √n. Refit so the file is exactly what was fitted.
 	var kept []lexicons.Term
 	for _, c := range cands {
-		if k, ok := ds.index[c.Term]; ok && math.Abs(p.w[k]) >= cfg.Prune {
+		k, ok := ds.index[c.Term]
+		// A phrase must also say more than its words do.
+		if ok && math.Abs(p.w[k]) >= cfg.Prune && (c.POS != "PHR" || math.Abs(p.w[k]-c.Weight) >= cfg.Prune) {
 			kept = append(kept, c)
 		}
 	}
@@ -182,9 +206,18 @@ func Learn(ctx context.Context, base *lexicons.Set, examples []Example, cfg Conf
 	}
 	p.d = clamp(p.d, 0, 2)
 	l := &Learned{Lambda: lambda, Examples: len(examples)}
-	neg, pos, acc := thresholds(ds.predict(p), ds.labels)
+	l.trainX = ds.predict(p)
+	neg, pos, acc := thresholds(l.trainX, ds.labels)
 	l.TrainAccuracy = acc
+	if cfg.HeldOutThresholds && held != nil {
+		neg, pos, _ = thresholds(held, ds.labels)
+	}
 	l.Calibration = lexicons.Calibration{Negative: squash(neg), Positive: squash(pos), Direction: p.d}
+	if c := &l.Calibration; c.Positive-c.Negative < 2e-4 {
+		// No neutral band: keep the thresholds apart in the file's four decimals.
+		mid := (c.Positive + c.Negative) / 2
+		c.Negative, c.Positive = mid-1e-4, mid+1e-4
+	}
 	for k, f := range ds.feats {
 		w := p.w[k]
 		if !f.isNew && math.Abs(w-f.prior) < 0.005 {
@@ -215,13 +248,18 @@ func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 // forms sharing its Snowball stem, so that the scorer's stem route matches
 // the longer forms. Capitalised words inside a sentence are proper names
 // (places, people, firms): weighting them would make the score a verdict on
-// a name rather than on what is said, so they are left out.
+// a name rather than on what is said, so they are left out. With
+// cfg.Phrases ≥ 2 it adds phrases (see phrases).
 func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.Term {
 	score := cfg.Scorer(base)
 	shifter := map[string]bool{}
+	negator := map[string]float64{}
 	for _, s := range base.Shifters {
 		for _, w := range strings.Fields(s.Term) {
 			shifter[w] = true
+		}
+		if s.Kind == lexicons.Negator && !strings.Contains(s.Term, " ") {
+			negator[s.Term] = s.Factor
 		}
 	}
 	type group struct {
@@ -229,6 +267,7 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		docs int
 	}
 	groups := map[string]*group{}
+	phr := map[string]*phraseCount{}
 	for _, e := range examples {
 		sc := score(e.Text)
 		covered := make([]bool, len(sc.Tokens))
@@ -236,6 +275,9 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 			for i := h.First; i < h.First+h.N && i < len(covered); i++ {
 				covered[i] = true
 			}
+		}
+		if cfg.Phrases >= 2 {
+			phrases(sc, e.Text, cfg.Phrases, negator, phr)
 		}
 		seen := map[string]bool{}
 		for i, t := range sc.Tokens {
@@ -264,6 +306,11 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 			out = append(out, lexicons.Term{Term: g.form, POS: "X", Lexicon: lexicons.LearnedName})
 		}
 	}
+	for term, c := range phr {
+		if c.docs >= cfg.PhraseSupport {
+			out = append(out, lexicons.Term{Term: term, POS: "PHR", Lexicon: lexicons.LearnedName, Weight: clamp(c.prior/float64(c.n), -1, 1)})
+		}
+	}
 	sort.Slice(out, func(a, b int) bool { return out[a].Term < out[b].Term })
 	// Two stems can share a shortest form; keep one entry per term.
 	uniq := out[:0]
@@ -273,6 +320,90 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		}
 	}
 	return uniq
+}
+
+// phraseCount counts a candidate phrase: texts it occurs in, occurrences
+// and the summed prior weight of those occurrences.
+type phraseCount struct {
+	docs, n int
+	prior   float64
+}
+
+// phrases counts the runs of 2…maxN adjacent words of one scored text that
+// may become lexicon phrases: words (no numbers, punctuation or proper
+// names) of one clause, none masked or part of a direction pair, and not
+// cutting through a lexicon hit, since the scorer would then match the
+// phrase in place of that hit. A phrase's prior is what the lexicon says
+// of its words: the sum of the weights of the sentiment hits inside it,
+// flipped by a negator inside it (the scorer applies no shifter that is
+// part of a hit), so that the penalty pulls a rare phrase towards its
+// words rather than towards zero.
+func phrases(sc Scored, text string, maxN int, negator map[string]float64, out map[string]*phraseCount) {
+	toks := sc.Tokens
+	clause := sc.Result.ClauseOf
+	hitAt := make([]int, len(toks)) // 1 + index of the sentiment hit covering a token
+	blocked := make([]bool, len(toks))
+	for hi, h := range sc.Result.Hits {
+		for i := h.First; i < h.First+h.N && i < len(toks); i++ {
+			switch h.Kind {
+			case scoring.Direction:
+				blocked[i] = true
+			case scoring.Sentiment:
+				hitAt[i] = hi + 1
+			}
+		}
+	}
+	ok := func(i int) bool {
+		t := toks[i]
+		if blocked[i] || (i < len(sc.Masked) && sc.Masked[i]) || t.Kind != tokenize.Word || t.Upper || i >= len(clause) {
+			return false
+		}
+		if i > 0 && toks[i-1].Sentence == t.Sentence {
+			if r, _ := utf8.DecodeRuneInString(text[t.Start:t.End]); unicode.IsUpper(r) {
+				return false
+			}
+		}
+		return true
+	}
+	seen := map[string]bool{}
+	for i := range toks {
+		if !ok(i) {
+			continue
+		}
+		for n := 2; n <= maxN && i+n <= len(toks); n++ {
+			j := i + n - 1
+			if !ok(j) || toks[j].Sentence != toks[i].Sentence || clause[j] != clause[i] {
+				break
+			}
+			// Hits must lie wholly inside or outside the phrase.
+			if (hitAt[i] != 0 && i > 0 && hitAt[i-1] == hitAt[i]) || (hitAt[j] != 0 && j+1 < len(toks) && hitAt[j+1] == hitAt[j]) {
+				continue
+			}
+			words := make([]string, n)
+			prior, flip := 0.0, 1.0
+			for k := i; k <= j; k++ {
+				words[k-i] = toks[k].Norm
+				if f, neg := negator[toks[k].Norm]; neg && flip == 1 {
+					flip = f
+				}
+				if h := hitAt[k]; h != 0 && (k == i || hitAt[k-1] != h) {
+					prior += sc.Result.Hits[h-1].Base
+				}
+			}
+			term := strings.Join(words, " ")
+			c := out[term]
+			if c == nil {
+				c = &phraseCount{}
+				out[term] = c
+			}
+			if !seen[term] {
+				seen[term] = true
+				c.docs++
+			}
+			c.n++
+			c.prior += prior * flip
+		}
+	}
 }
 
 // candidateWord reports whether token i may become a learned word: a
@@ -299,12 +430,13 @@ func stem(w string) string {
 	return env.Current()
 }
 
-// extend returns base with the candidate words added at weight 0, written
+// extend returns base with the candidate words added at their prior weight
+// (0 for a word), written
 // and parsed as a learned lexicon so that lookups behave as they will.
 func extend(base *lexicons.Set, cands []lexicons.Term) (*lexicons.Set, error) {
 	l := &Learned{Calibration: lexicons.DefaultCalibration()}
 	for _, c := range cands {
-		l.Terms = append(l.Terms, Weight{Term: c.Term, POS: c.POS, New: true})
+		l.Terms = append(l.Terms, Weight{Term: c.Term, POS: c.POS, Weight: c.Weight, Prior: c.Weight, New: true})
 	}
 	return l.Set(base, "candidates", "0")
 }

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/marktstem/marktstem/lexicons"
+	"github.com/marktstem/marktstem/scoring"
 )
 
 func file(name, header string, rows ...string) *fstest.MapFile {
@@ -108,6 +109,73 @@ func TestLearn(t *testing.T) {
 	}
 	if l.TrainAccuracy != 1 {
 		t.Errorf("training accuracy: got %.3f, want 1", l.TrainAccuracy)
+	}
+}
+
+// TestLearnedScoresTransfer checks that the scorer, given the written
+// lexicon, computes for every training text the sum the model was fitted
+// on: phrases consume their words at scoring time, so the features must
+// have been extracted the same way, or the weights would not transfer.
+func TestLearnedScoresTransfer(t *testing.T) {
+	base := baseSet(t)
+	ex := synthetic()
+	subjects := []string{"bouw", "industrie", "export", "horeca", "landbouw", "zorg"}
+	for i, s := range subjects {
+		ex = append(ex,
+			Example{ID: fmt.Sprintf("t%d", i), Text: "De omzet van de " + s + " valt tegen", Label: -1},
+			Example{ID: fmt.Sprintf("u%d", i), Text: "De omzet van de " + s + " valt mee", Label: 1},
+			Example{ID: fmt.Sprintf("v%d", i), Text: "Niet goed jaar voor de " + s, Label: -1},
+		)
+	}
+	tests := []struct {
+		name   string
+		cfg    Config
+		phrase string // a phrase that must be learned, with its sign
+		sign   float64
+	}{
+		{"words", Config{Lambdas: []float64{0.3}}, "", 0},
+		{"phrases", Config{Lambdas: []float64{0.3}, Phrases: 2, PhraseSupport: 3}, "valt tegen", -1},
+		{"trigrams, λ by inner folds", Config{Lambdas: []float64{0.3, 3}, Phrases: 3, PhraseSupport: 3, HeldOutThresholds: true}, "valt mee", 1},
+	}
+	for _, tt := range tests {
+		l, err := Learn(context.Background(), base, ex, tt.cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if tt.phrase != "" {
+			found := false
+			for _, w := range l.Terms {
+				if w.Term == tt.phrase {
+					found = w.POS == "PHR" && w.New && math.Signbit(w.Weight) == math.Signbit(tt.sign) && w.Weight != 0
+					if !found {
+						t.Errorf("%s: got %+v, want a new phrase of sign %+.0f", tt.name, w, tt.sign)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: phrase %q not learned", tt.name, tt.phrase)
+			}
+		}
+		set, err := l.Set(base, "synthetic", "test")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		score := HeadlineScorer(set)
+		for i, e := range ex {
+			sum, n := 0.0, 0
+			for _, h := range score(e.Text).Result.Hits {
+				if h.Kind != scoring.Regulatory {
+					sum += h.Weight
+					n++
+				}
+			}
+			got := sum / math.Sqrt(math.Max(1, float64(n)))
+			// Tolerance: weights are written with four decimals, and lexicon
+			// weights the data moved by less than 0.005 are not written.
+			if want := l.trainX[i]; math.Abs(got-want) > 0.0075*float64(n)+1e-4 {
+				t.Errorf("%s: %q: got scorer sum %.4f, want the training sum %.4f", tt.name, e.Text, got, want)
+			}
+		}
 	}
 }
 

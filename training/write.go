@@ -21,7 +21,7 @@ func (l *Learned) Write(w io.Writer, dataset, version string) error {
 	b.WriteString("# licence: Apache-2.0\n")
 	fmt.Fprintf(&b, "# version: %s\n", oneLine(version))
 	b.WriteString(l.Calibration.Header())
-	b.WriteString("# note: n=texts containing the term by gold label (-/0/+); prior=the lexicon weight it replaces; new=not in a lexicon before\n")
+	b.WriteString("# note: n=texts containing the term by gold label (-/0/+); prior=the lexicon weight it replaces; new=not in a lexicon before; words=the summed lexicon weights of a new phrase's words, its prior\n")
 	b.WriteString("term\tpos\tweight\tnote\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write learned lexicon: %w", err)
@@ -30,6 +30,9 @@ func (l *Learned) Write(w io.Writer, dataset, version string) error {
 		note := fmt.Sprintf("n=%d/%d/%d", t.Support[0], t.Support[1], t.Support[2])
 		if t.New {
 			note += " new"
+			if t.Prior != 0 {
+				note += " words=" + strconv.FormatFloat(t.Prior, 'f', 3, 64)
+			}
 		} else {
 			note += " prior=" + strconv.FormatFloat(t.Prior, 'f', 3, 64)
 		}

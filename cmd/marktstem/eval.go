@@ -137,6 +137,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&cols.id, "id-col", "", "`column` with the text id (default: id, else the line number)")
 	fs.StringVar(&cols.text, "text-col", "", "`column` with the text (default: headline, else text)")
 	fs.StringVar(&cols.label, "label-col", "", "`column` with the gold label: −1/0/1 sentiment, or 0/1 if named reg_risk (default: reg_risk, else label)")
+	var lf learnFlags
+	lf.register(fs)
 	folds := fs.Int("folds", 0, "cross-validate learned weights: learn on k−1 of `k` folds (by hash of the id) from the lexicons without the learned one, score the held-out fold")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: marktstem eval [flags] [--labels] FILE.tsv…\n\nScores labelled headlines (TSV with id, headline and label (−1/0/1) or reg_risk (0/1) columns)\nand prints accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix.\nWith --folds k it reports k-fold cross-validated figures of `marktstem lexicon learn` instead.\n\nFlags:")
@@ -160,7 +162,11 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *folds > 0 {
-		return crossValidate(ctx, stdout, e, files, cols, *folds)
+		cfg, err := lf.config()
+		if err != nil {
+			return err
+		}
+		return crossValidate(ctx, stdout, e, files, cols, *folds, cfg)
 	}
 	an := pipeline.NewAnalyzer(e.lex, e.reg)
 	var pw *bufio.Writer
@@ -337,14 +343,15 @@ func analyzerScorer(reg *entities.Registry) func(*lexicons.Set) training.ScoreFu
 }
 
 // crossValidate prints k-fold figures before and after learning for each file.
-func crossValidate(ctx context.Context, w io.Writer, e *env, files []string, cols columns, k int) error {
+func crossValidate(ctx context.Context, w io.Writer, e *env, files []string, cols columns, k int, cfg training.Config) error {
 	base := e.lex.WithoutLearned()
 	for _, path := range files {
 		ex, err := examples(path, cols)
 		if err != nil {
 			return err
 		}
-		res, err := training.CrossValidate(ctx, base, ex, k, training.Config{Scorer: analyzerScorer(e.reg)})
+		cfg.Scorer = analyzerScorer(e.reg)
+		res, err := training.CrossValidate(ctx, base, ex, k, cfg)
 		if err != nil {
 			return err
 		}

@@ -37,8 +37,8 @@ func cmdLexiconLearn(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.StringVar(&cols.text, "text-col", "", "`column` with the text (default: headline, else text)")
 	fs.StringVar(&cols.label, "label-col", "", "`column` with the gold label −1/0/1 (default: label)")
 	outPath := fs.String("o", "sentiment_learned.tsv", "write the learned lexicon to this `file` (- for stdout); put it in a --lexicon-dir to use it")
-	minSupport := fs.Int("min-support", 3, "texts a new word must occur in to be learned")
-	lambdas := fs.String("lambda", "1,3,10,30", "comma-separated penalties towards the lexicon weights; with several, chosen by 3-fold cross-validation on FILE")
+	var lf learnFlags
+	lf.register(fs)
 	dataset := fs.String("dataset", "", "dataset name recorded in the header (default: FILE's base name)")
 	version := fs.String("version", "", "lexicon version recorded in the header (default: today, YYYY.MM.DD)")
 	fs.Usage = func() {
@@ -52,13 +52,9 @@ func cmdLexiconLearn(ctx context.Context, args []string, stdout, stderr io.Write
 	if len(files) != 1 {
 		return fmt.Errorf("%w: name one labelled TSV file", errUsage)
 	}
-	cfg := training.Config{MinSupport: *minSupport}
-	for _, s := range strings.Split(*lambdas, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil || v <= 0 {
-			return fmt.Errorf("%w: --lambda %q: want positive numbers", errUsage, *lambdas)
-		}
-		cfg.Lambdas = append(cfg.Lambdas, v)
+	cfg, err := lf.config()
+	if err != nil {
+		return err
 	}
 	e, err := f.setup(io.Discard)
 	if err != nil {
@@ -100,6 +96,37 @@ func cmdLexiconLearn(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", *outPath)
 	return nil
+}
+
+// learnFlags are the learning settings shared by lexicon learn and eval --folds.
+type learnFlags struct {
+	minSupport, phraseSupport, phrases int
+	lambdas                            string
+	balanced, heldOut                  bool
+}
+
+func (lf *learnFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&lf.minSupport, "min-support", 3, "texts a new word must occur in to be learned")
+	fs.IntVar(&lf.phrases, "phrases", 2, "learn phrases of 2…`n` adjacent words within a clause (1: words only)")
+	fs.IntVar(&lf.phraseSupport, "phrase-support", 3, "texts a phrase must occur in to be learned")
+	fs.StringVar(&lf.lambdas, "lambda", "1,3,10,30", "comma-separated penalties towards the lexicon weights; with several, chosen by 3-fold cross-validation on the training texts")
+	fs.BoolVar(&lf.balanced, "balanced", false, "weigh texts by the inverse frequency of their label in the loss")
+	fs.BoolVar(&lf.heldOut, "heldout-thresholds", false, "place the label thresholds on the inner folds' held-out sums instead of the training sums (needs several --lambda)")
+}
+
+func (lf *learnFlags) config() (training.Config, error) {
+	if lf.minSupport < 1 || lf.phraseSupport < 1 || lf.phrases < 1 {
+		return training.Config{}, fmt.Errorf("%w: --min-support, --phrase-support and --phrases want at least 1", errUsage)
+	}
+	cfg := training.Config{MinSupport: lf.minSupport, PhraseSupport: lf.phraseSupport, Phrases: lf.phrases, Balanced: lf.balanced, HeldOutThresholds: lf.heldOut}
+	for _, s := range strings.Split(lf.lambdas, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || v <= 0 {
+			return training.Config{}, fmt.Errorf("%w: --lambda %q: want positive numbers", errUsage, lf.lambdas)
+		}
+		cfg.Lambdas = append(cfg.Lambdas, v)
+	}
+	return cfg, nil
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same
