@@ -37,7 +37,10 @@ bin=${MARKTSTEM_BIN:-$tmp/marktstem}
 export MARKTSTEM_BIN="$bin" MARKTSTEM_OUT="$tmp/out"
 export PYTHONDONTWRITEBYTECODE=1
 export MPLCONFIGDIR="$tmp/mpl" PYDEVD_DISABLE_FILE_VALIDATION=1
-if [ "${CI:-}" = true ]; then export MARKTSTEM_REQUIRE_EVAL=1; fi
+# The labelled sets are not ours to ship: they sit in ../shared beside the checkout when this
+# machine has them. Where they are present, CI requires the validation notebook to use them;
+# where they are absent (e.g. a clone elsewhere) it reports SKIPPED, as the Go tests do.
+if [ "${CI:-}" = true ] && [ -d "${MARKTSTEM_EVAL:-../shared/eval}" ]; then export MARKTSTEM_REQUIRE_EVAL=1; fi
 
 args=(--to notebook --execute
       --ExecutePreprocessor.timeout=300
