@@ -60,6 +60,12 @@ type Config struct {
 	MaxBytes     int               // per article; 0 means the reader's default
 	Layout       arrowout.Layout   // file format and partitioning; zero: flat Arrow IPC
 	Panel        aggregate.Options // company_daily smoothing and z-scores; zero: defaults
+	// Date, when set, makes a nightly run: only articles published that
+	// day are scored (others are rejected as outside_date), the derived
+	// company_daily columns look back on the partitions in History (OutDir
+	// when empty), and exactly that day's partitions are written.
+	Date    time.Time
+	History string
 }
 
 // Summary reports a finished run.
@@ -149,6 +155,22 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if meta.Panel, err = panelMeta(panel.Options()); err != nil {
 		return nil, err
 	}
+	var day string // the one date of a nightly run
+	if !cfg.Date.IsZero() {
+		if !cfg.Layout.Partition {
+			return nil, ErrNeedPartitions
+		}
+		day = cfg.Date.Format(time.DateOnly)
+		hist := cfg.History
+		if hist == "" {
+			hist = cfg.OutDir
+		}
+		n, err := loadHistory(ctx, hist, civil(cfg.Date), panel, cfg.Alloc)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Logger.Info("history loaded", "dir", hist, "company_days", n, "date", day)
+	}
 	sink, err := newSink(cfg.OutDir, cfg.Layout, cfg.Alloc, meta)
 	if err != nil {
 		return nil, err
@@ -167,6 +189,10 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		defer close(jobs)
 		seq := 0
 		emit := func(rec ingest.Record) error {
+			if a := rec.Article; a != nil && day != "" && a.Date().Format(time.DateOnly) != day {
+				rec = ingest.Record{Bytes: rec.Bytes, Reject: &ingest.Reject{Origin: a.Origin, ID: a.ID, Reason: ingest.ReasonOutsideDate,
+					Detail: fmt.Sprintf("published %s; this run scores %s only", a.Date().Format(time.DateOnly), day)}}
+			}
 			it := &item{seq: seq, art: rec.Article, rej: rec.Reject, bytes: rec.Bytes}
 			seq++
 			select {
@@ -622,4 +648,10 @@ func (s *sink) abort() {
 		s.rejects.Close()
 		os.Remove(s.rejects.Name())
 	}
+}
+
+// civil returns t's calendar date at midnight UTC.
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

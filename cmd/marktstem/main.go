@@ -57,6 +57,7 @@ Usage:
   marktstem cat     [flags] FILE.arrow  print an output table (--format csv|jsonl|table)
   marktstem explain [flags] [INPUT…]    show the words behind every score
   marktstem serve   [flags] [INPUT…]    score, then serve /metrics and /healthz
+  marktstem backfill --from D --to D [flags] INPUT…  score a date range day by day (nightly runs)
   marktstem eval    [flags] FILE.tsv…   accuracy and confusion matrix on labelled headlines
                                         (--folds k: cross-validated figures of lexicon learn)
   marktstem lexicon learn [flags] FILE.tsv  learn sentiment term weights from labelled texts
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdExplain(ctx, args[1:], stdin, stdout, stderr)
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdin, stdout, stderr)
+	case "backfill":
+		err = cmdBackfill(ctx, args[1:], stdin, stdout, stderr)
 	case "eval":
 		err = cmdEval(ctx, args[1:], stdout, stderr)
 	case "lexicon":

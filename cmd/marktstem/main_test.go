@@ -111,3 +111,32 @@ func TestScoreStdin(t *testing.T) {
 		t.Errorf("summary: got\n%s", stdout)
 	}
 }
+
+func TestBackfill(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := runCLI(t, "", "backfill", "--quiet", "--from", "2024-03-01", "--to", "2024-03-31", "--out", out, filepath.Join("..", "..", "seeds"))
+	if code != exitOK {
+		t.Fatalf("backfill: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "31 days") {
+		t.Errorf("summary: got %q, want 31 days", stdout)
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, "company_daily", "date=2024-03-*", "part-0.arrow"))
+	if len(parts) < 3 {
+		t.Errorf("partitions: got %d, want the March news days", len(parts))
+	}
+	// An earlier night after the range is refused: later days would go stale.
+	code, _, stderr = runCLI(t, "", "score", "--quiet", "--date", "2024-02-15", "--out", out, filepath.Join("..", "..", "seeds"))
+	if code != exitFailed || !strings.Contains(stderr, "backfill --from 2024-02-15") {
+		t.Errorf("out-of-order night: exit %d, stderr %q; want exit %d and a backfill hint", code, stderr, exitFailed)
+	}
+	for _, args := range [][]string{
+		{"backfill", "--from", "2024-03-31", "--to", "2024-03-01", "x"},
+		{"backfill", "--from", "2024-03-01", "--to", "2024-03-02", "-"},
+		{"score", "--history", "out"},
+	} {
+		if code, _, _ := runCLI(t, "", args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}

@@ -47,6 +47,8 @@ type scoreFlags struct {
 	top             int
 	format          string
 	partition       string
+	date            string
+	history         string
 	smoothing       string
 	window          int
 	zmin            int
@@ -73,6 +75,8 @@ func (f *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.partition, "partition", "", "`column` to hive-partition the tables by: date (out/<table>/date=YYYY-MM-DD/part-0.<ext>; a run replaces only the dates it saw); empty: one file per table")
 	fs.StringVar(&f.smoothing, "smoothing", "exp:7", "time weights of company_daily's smoothed indices: equal, linear, exp:HALF_LIFE (days) or almon:b[,B]")
 	fs.IntVar(&f.window, "smoothing-window", aggregate.DefaultWindow, "calendar `days` the smoothed indices look back, today included")
+	fs.StringVar(&f.date, "date", "", "nightly run: score only articles published on this `YYYY-MM-DD` (others are rejected as outside_date), read the days before from --history and write exactly this day's partitions (implies --partition date)")
+	fs.StringVar(&f.history, "history", "", "partitioned output `directory` whose earlier company_daily days a --date run looks back on (default: --out)")
 	fs.IntVar(&f.zmin, "zscore-min", aggregate.DefaultZMin, "companies with news on a day needed for company_daily's cross-sectional z-scores")
 }
 
@@ -83,6 +87,12 @@ func (f *scoreFlags) outputs() (arrowout.Layout, aggregate.Options, error) {
 		return arrowout.Layout{}, aggregate.Options{}, fmt.Errorf("%w: --format: %v", errUsage, err)
 	}
 	layout := arrowout.Layout{Format: format}
+	if f.date != "" && f.partition == "" {
+		f.partition = arrowout.PartitionKey // a nightly run replaces its own day
+	}
+	if f.history != "" && f.date == "" {
+		return arrowout.Layout{}, aggregate.Options{}, fmt.Errorf("%w: --history needs --date", errUsage)
+	}
 	switch f.partition {
 	case "":
 	case arrowout.PartitionKey:
@@ -110,6 +120,7 @@ type env struct {
 	runTime  time.Time
 	layout   arrowout.Layout
 	panel    aggregate.Options
+	date     time.Time // zero: not a nightly run
 }
 
 // setup loads lexicons and the registry (failing fast with file and line)
@@ -129,6 +140,12 @@ func (f *scoreFlags) setup(stderr io.Writer) (*env, error) {
 	layout, panel, err := f.outputs()
 	if err != nil {
 		return nil, err
+	}
+	var date time.Time
+	if f.date != "" {
+		if date, err = time.Parse(time.DateOnly, f.date); err != nil {
+			return nil, fmt.Errorf("%w: --date %q: want YYYY-MM-DD", errUsage, f.date)
+		}
 	}
 	lex, err := lexicons.LoadDir(f.lexiconDir)
 	if err != nil {
@@ -153,7 +170,7 @@ func (f *scoreFlags) setup(stderr io.Writer) (*env, error) {
 	if err := m.Watch(watch); err != nil {
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return &env{lex: lex, reg: reg, log: log, registry: promReg, metrics: m, runTime: rt, layout: layout, panel: panel}, nil
+	return &env{lex: lex, reg: reg, log: log, registry: promReg, metrics: m, runTime: rt, layout: layout, panel: panel, date: date}, nil
 }
 
 // lexiconLabels lists the (lexicon, category) pairs the loaded lexicons can
@@ -267,7 +284,7 @@ func (f *scoreFlags) config(e *env, inputs []string, stdin io.Reader) pipeline.C
 		Default: seeds.FS(), DefaultRoot: seeds.ArticlesDir, DefaultLabel: "seeds",
 		OutDir: f.out, Workers: f.workers, Lexicons: e.lex, Registry: e.reg,
 		Metrics: e.metrics, Logger: e.log, RunTime: e.runTime, Version: version, MaxBytes: f.maxBytes,
-		Layout: e.layout, Panel: e.panel,
+		Layout: e.layout, Panel: e.panel, Date: e.date, History: f.history,
 	}
 }
 

@@ -74,8 +74,12 @@ type key struct {
 
 // Panel accumulates observations. The zero value is not usable; call New.
 type Panel struct {
-	opts  Options
-	cells map[key]*Cell
+	opts    Options
+	cells   map[key]*Cell
+	history map[key]Day // rows of earlier runs: they feed buzz and indices, Days leaves them out
+	first   int64       // earliest day the history covers, when hasFirst
+	// hasFirst tells a set first from day 0 (1970-01-01), a valid date.
+	hasFirst bool
 }
 
 // New returns an empty panel.
@@ -86,7 +90,7 @@ func New(opts Options) *Panel {
 	if opts.ZMin == 0 {
 		opts.ZMin = DefaultZMin
 	}
-	return &Panel{opts: opts, cells: map[key]*Cell{}}
+	return &Panel{opts: opts, cells: map[key]*Cell{}, history: map[key]Day{}}
 }
 
 // Options returns the panel's options with the defaults filled in.
@@ -103,6 +107,20 @@ func (p *Panel) Add(o Obs) {
 	c.Add(o)
 }
 
+// AddHistory adds a company-day row written by an earlier run. Only its
+// Mentions, SentimentWeighted and RiskWeighted matter: they feed the buzz
+// and the smoothed indices of later days, which is all a day-by-day run
+// needs to give the same answers as one run over every day. Days does not
+// return history rows.
+func (p *Panel) AddHistory(d Day) {
+	p.history[key{d.CompanyID, civilDay(d.Date)}] = d
+}
+
+// SetFirst records the earliest date the history covers, so that buzz
+// counts quiet days from the start of the history rather than from the
+// start of this run.
+func (p *Panel) SetFirst(t time.Time) { p.first, p.hasFirst = civilDay(t), true }
+
 // civilDay returns the days since 1970-01-01 of t's civil date.
 func civilDay(t time.Time) int64 {
 	y, m, d := t.Date()
@@ -114,11 +132,20 @@ func (p *Panel) Len() int { return len(p.cells) }
 
 // Days returns the panel sorted by company id, then date.
 func (p *Panel) Days() []Day {
-	keys := make([]key, 0, len(p.cells))
+	keys := make([]key, 0, len(p.cells)+len(p.history))
 	first := int64(math.MaxInt64)
+	if p.hasFirst {
+		first = p.first
+	}
 	for k := range p.cells {
 		keys = append(keys, k)
 		first = min(first, k.day)
+	}
+	for k := range p.history {
+		if _, ok := p.cells[k]; !ok {
+			keys = append(keys, k)
+			first = min(first, k.day)
+		}
 	}
 	sort.Slice(keys, func(a, b int) bool {
 		if keys[a].company != keys[b].company {
@@ -128,7 +155,11 @@ func (p *Panel) Days() []Day {
 	})
 	out := make([]Day, len(keys))
 	for i, k := range keys {
-		out[i] = p.cells[k].Day(k.company, time.Unix(k.day*86400, 0).UTC())
+		if c, ok := p.cells[k]; ok {
+			out[i] = c.Day(k.company, time.Unix(k.day*86400, 0).UTC())
+		} else {
+			out[i] = p.history[k]
+		}
 	}
 	weights := p.opts.Smoothing.Weights()
 	// Keys are sorted by company, then day: each company's history is one
@@ -145,7 +176,16 @@ func (p *Panel) Days() []Day {
 		start = end
 	}
 	zscores(out, keys, p.opts.ZMin)
-	return out
+	if len(p.history) == 0 {
+		return out
+	}
+	kept := out[:0]
+	for i, k := range keys {
+		if _, ok := p.cells[k]; ok {
+			kept = append(kept, out[i])
+		}
+	}
+	return kept
 }
 
 // buzz sets out[i].Buzz: today's mentions over the mean daily mentions of

@@ -193,3 +193,70 @@ func ExampleParseSmoothing() {
 	fmt.Printf("%s over %d days: w(0)=%.2f w(7)=%.2f w(14)=%.2f\n", sm, sm.Window, w[0], w[7], w[14])
 	// Output: exp:7 over 30 days: w(0)=1.00 w(7)=0.50 w(14)=0.25
 }
+
+// TestAddHistory checks that a panel seeded with the rows of earlier days
+// gives the last day exactly the row a panel over every day gives it.
+func TestAddHistory(t *testing.T) {
+	obs := []Obs{
+		{CompanyID: "asml", Date: day("2021-08-01"), ArticleID: "z", Mentions: 9, Sentiment: -0.4, Risk: 0.1, Relevance: 40},
+		{CompanyID: "asml", Date: day("2021-09-01"), ArticleID: "a", Mentions: 2, Sentiment: 0.5, Risk: 0.2, Relevance: 80},
+		{CompanyID: "asml", Date: day("2021-09-02"), ArticleID: "b", Mentions: 6, Sentiment: -0.1, Risk: 0.4, Relevance: 30},
+		{CompanyID: "ing", Date: day("2021-09-02"), ArticleID: "b", Mentions: 1, Sentiment: 0.3, Risk: 0.0, Relevance: 10},
+		{CompanyID: "asml", Date: day("2021-09-11"), ArticleID: "d", Mentions: 4, Sentiment: 0.9, Risk: 0.6, Relevance: 70},
+		{CompanyID: "ing", Date: day("2021-09-11"), ArticleID: "e", Mentions: 3, Sentiment: 0.2, Risk: 0.3, Relevance: 50},
+		{CompanyID: "kbc", Date: day("2021-09-11"), ArticleID: "e", Mentions: 1, Sentiment: -0.6, Risk: 0.9, Relevance: 20},
+	}
+	opts := Options{Smoothing: Smoothing{Scheme: Linear, Window: 12}, ZMin: 2}
+	all := New(opts)
+	for _, o := range obs {
+		all.Add(o)
+	}
+	var want []Day
+	for _, d := range all.Days() {
+		if d.Date.Equal(day("2021-09-11")) {
+			want = append(want, d)
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		setFirst bool // the history's first day lies outside the rows given
+		from     string
+	}{
+		{"every earlier row", false, "2021-08-01"},
+		{"window only, first day set", true, "2021-08-11"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New(opts)
+			for _, d := range all.Days() {
+				if d.Date.Before(day("2021-09-11")) && !d.Date.Before(day(tc.from)) {
+					p.AddHistory(d)
+				}
+			}
+			if tc.setFirst {
+				p.SetFirst(day("2021-08-01"))
+			}
+			for _, o := range obs[4:] {
+				p.Add(o)
+			}
+			got := p.Days()
+			if len(got) != len(want) {
+				t.Fatalf("got %d rows, want %d (history rows must not be returned)", len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				for _, c := range []struct {
+					col       string
+					got, want float64
+				}{
+					{"buzz", g.Buzz, w.Buzz}, {"sentiment_index", g.SentimentIndex, w.SentimentIndex},
+					{"risk_index", g.RiskIndex, w.RiskIndex}, {"sentiment_z", g.SentimentZ, w.SentimentZ},
+					{"risk_z", g.RiskZ, w.RiskZ}, {"sentiment_weighted", g.SentimentWeighted, w.SentimentWeighted},
+				} {
+					if math.Float64bits(c.got) != math.Float64bits(c.want) {
+						t.Errorf("%s %s: got %v, want %v", g.CompanyID, c.col, c.got, c.want)
+					}
+				}
+			}
+		})
+	}
+}

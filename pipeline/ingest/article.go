@@ -94,6 +94,7 @@ const (
 	ReasonReadError   Reason = "read_error"   // file could not be read
 	ReasonBadGzip     Reason = "bad_gzip"     // gzip stream truncated or corrupt
 	ReasonNoText      Reason = "no_text"      // title and body both empty
+	ReasonOutsideDate Reason = "outside_date" // a --date run: published on another day
 )
 
 // Reasons returns every Reason, sorted, so that callers can pre-create
@@ -102,7 +103,7 @@ func Reasons() []Reason {
 	rs := []Reason{
 		ReasonInvalidUTF8, ReasonNUL, ReasonEmpty, ReasonBadJSON, ReasonMissingDate,
 		ReasonBadDate, ReasonMissingID, ReasonDuplicateID, ReasonTooLarge,
-		ReasonReadError, ReasonBadGzip, ReasonNoText,
+		ReasonReadError, ReasonBadGzip, ReasonNoText, ReasonOutsideDate,
 	}
 	slices.Sort(rs)
 	return rs

@@ -162,8 +162,8 @@ func TestIDOf(t *testing.T) {
 
 func TestReasonsAndRejectError(t *testing.T) {
 	rs := Reasons()
-	if len(rs) != 12 {
-		t.Errorf("got %d reasons, want 12", len(rs))
+	if len(rs) != 13 {
+		t.Errorf("got %d reasons, want 13", len(rs))
 	}
 	for i := 1; i < len(rs); i++ {
 		if rs[i-1] >= rs[i] {

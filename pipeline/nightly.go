@@ -1,0 +1,158 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/marktstem/marktstem/pipeline/aggregate"
+	"github.com/marktstem/marktstem/pipeline/arrowout"
+)
+
+// ErrLaterHistory is returned for a --date run whose history already holds
+// days after that date: their buzz and indices depend on the day being
+// (re)scored, so they would silently go stale. Re-run from that date in
+// order (marktstem backfill).
+var ErrLaterHistory = errors.New("history has days after the date")
+
+// ErrNeedPartitions is returned for a --date run without a date-partitioned
+// output: a nightly run must replace exactly its own day.
+var ErrNeedPartitions = errors.New("a --date run needs --partition date")
+
+// historyDates lists the dates of dir's company_daily partitions, sorted.
+func historyDates(dir string) ([]time.Time, error) {
+	ents, err := os.ReadDir(filepath.Join(dir, arrowout.TableCompanyDaily))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil // the first night
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	var out []time.Time
+	for _, e := range ents {
+		v, ok := strings.CutPrefix(e.Name(), "date=")
+		if !e.IsDir() || !ok {
+			continue
+		}
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			continue // not ours
+		}
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out, nil
+}
+
+// loadHistory seeds panel with the company_daily rows of the days before
+// date that its derived columns look back on, read from the partitioned
+// history in dir, and tells it where the history starts. It refuses a
+// history with days after date (ErrLaterHistory).
+func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggregate.Panel, mem memory.Allocator) (int, error) {
+	dates, err := historyDates(dir)
+	if err != nil {
+		return 0, err
+	}
+	if len(dates) == 0 {
+		return 0, nil
+	}
+	if last := dates[len(dates)-1]; last.After(date) {
+		return 0, fmt.Errorf("%w: %s holds %s, after %s; re-run from %s in date order (marktstem backfill --from %s --to %s)",
+			ErrLaterHistory, dir, last.Format(time.DateOnly), date.Format(time.DateOnly),
+			date.Format(time.DateOnly), date.Format(time.DateOnly), last.Format(time.DateOnly))
+	}
+	panel.SetFirst(dates[0])
+	window := max(aggregate.BuzzWindow, panel.Options().Smoothing.Window)
+	from := date.AddDate(0, 0, -window)
+	rows := 0
+	for _, d := range dates {
+		if d.Before(from) || !d.Before(date) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return rows, err
+		}
+		part := filepath.Join(dir, arrowout.TableCompanyDaily, "date="+d.Format(time.DateOnly))
+		files, err := filepath.Glob(filepath.Join(part, "part-*"))
+		if err != nil {
+			return rows, fmt.Errorf("read history: %w", err)
+		}
+		for _, f := range files {
+			n, err := readHistoryFile(f, panel, mem)
+			if err != nil {
+				return rows, err
+			}
+			rows += n
+		}
+	}
+	return rows, nil
+}
+
+// readHistoryFile adds the rows of one company_daily partition file.
+func readHistoryFile(path string, panel *aggregate.Panel, mem memory.Allocator) (int, error) {
+	tbl, err := arrowout.ReadAll(path, mem)
+	if err != nil {
+		return 0, fmt.Errorf("read history %s: %w", path, err)
+	}
+	defer tbl.Release()
+	col := func(name string) (*arrow.Chunked, error) {
+		idx := tbl.Schema().FieldIndices(name)
+		if len(idx) != 1 {
+			return nil, fmt.Errorf("read history %s: no column %s", path, name)
+		}
+		return tbl.Column(idx[0]).Data(), nil
+	}
+	ids, err := col("company_id")
+	if err != nil {
+		return 0, err
+	}
+	dates, err := col("date")
+	if err != nil {
+		return 0, err
+	}
+	ments, err := col("n_mentions")
+	if err != nil {
+		return 0, err
+	}
+	sents, err := col("sentiment_weighted")
+	if err != nil {
+		return 0, err
+	}
+	risks, err := col("regulatory_risk_weighted")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for c := range ids.Chunks() {
+		id := ids.Chunk(c).(*array.String)
+		dt := dates.Chunk(c).(*array.Date32)
+		mn := ments.Chunk(c).(*array.Int32)
+		se := sents.Chunk(c).(*array.Float64)
+		ri := risks.Chunk(c).(*array.Float64)
+		for i := 0; i < id.Len(); i++ {
+			panel.AddHistory(aggregate.Day{
+				CompanyID: id.Value(i), Date: dt.Value(i).ToTime().UTC(), Mentions: int(mn.Value(i)),
+				SentimentWeighted: nullNaN(se, i), RiskWeighted: nullNaN(ri, i),
+			})
+			n++
+		}
+	}
+	return n, nil
+}
+
+func nullNaN(a *array.Float64, i int) float64 {
+	if a.IsNull(i) {
+		return math.NaN()
+	}
+	return a.Value(i)
+}
