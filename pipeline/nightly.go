@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,6 +20,13 @@ import (
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 )
 
+// laterHistory reports a history that already holds days after date.
+func laterHistory(dir string, last, date time.Time) error {
+	return fmt.Errorf("%w: %s holds %s, after %s; re-run from %s in date order (marktstem backfill --from %s --to %s)",
+		ErrLaterHistory, dir, last.Format(time.DateOnly), date.Format(time.DateOnly),
+		date.Format(time.DateOnly), date.Format(time.DateOnly), last.Format(time.DateOnly))
+}
+
 // ErrLaterHistory is returned for a --date run whose history already holds
 // days after that date: their buzz and indices depend on the day being
 // (re)scored, so they would silently go stale. Re-run from that date in
@@ -29,9 +37,14 @@ var ErrLaterHistory = errors.New("history has days after the date")
 // output: a nightly run must replace exactly its own day.
 var ErrNeedPartitions = errors.New("a --date run needs --partition date")
 
-// historyDates lists the dates of dir's company_daily partitions, sorted.
-func historyDates(dir string) ([]time.Time, error) {
-	ents, err := os.ReadDir(filepath.Join(dir, arrowout.TableCompanyDaily))
+// ErrHistorySettings is returned for a --date run whose history was
+// written with other panel settings (smoothing, window, z-score minimum):
+// its indices would mix two definitions.
+var ErrHistorySettings = errors.New("history was written with other panel settings")
+
+// historyDates lists the dates of dir's partitions of table, sorted.
+func historyDates(dir, table string) ([]time.Time, error) {
+	ents, err := os.ReadDir(filepath.Join(dir, table))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil // the first night
 	}
@@ -58,18 +71,33 @@ func historyDates(dir string) ([]time.Time, error) {
 // date that its derived columns look back on, read from the partitioned
 // history in dir, and tells it where the history starts. It refuses a
 // history with days after date (ErrLaterHistory).
-func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggregate.Panel, mem memory.Allocator) (int, error) {
-	dates, err := historyDates(dir)
+func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggregate.Panel, settings string, mem memory.Allocator, log *slog.Logger) (int, error) {
+	dates, err := historyDates(dir, arrowout.TableCompanyDaily)
 	if err != nil {
 		return 0, err
+	}
+	// A later day with articles but no company has no company_daily
+	// partition: look at the articles table too.
+	arts, err := historyDates(dir, arrowout.TableArticles)
+	if err != nil {
+		return 0, err
+	}
+	if len(arts) > 0 && (len(dates) == 0 || arts[len(arts)-1].After(dates[len(dates)-1])) {
+		if last := arts[len(arts)-1]; last.After(date) {
+			return 0, laterHistory(dir, last, date)
+		}
 	}
 	if len(dates) == 0 {
 		return 0, nil
 	}
 	if last := dates[len(dates)-1]; last.After(date) {
-		return 0, fmt.Errorf("%w: %s holds %s, after %s; re-run from %s in date order (marktstem backfill --from %s --to %s)",
-			ErrLaterHistory, dir, last.Format(time.DateOnly), date.Format(time.DateOnly),
-			date.Format(time.DateOnly), date.Format(time.DateOnly), last.Format(time.DateOnly))
+		return 0, laterHistory(dir, last, date)
+	}
+	if prev := dates[len(dates)-1]; prev.Before(date.AddDate(0, 0, -1)) {
+		// Days without company news have no partition, so this may be
+		// quiet news, or missed nights: say so rather than guess.
+		log.Warn("no company_daily in the history for the days just before this date: quiet news or missed nights (backfill them)",
+			"last", prev.Format(time.DateOnly), "date", date.Format(time.DateOnly))
 	}
 	panel.SetFirst(dates[0])
 	window := max(aggregate.BuzzWindow, panel.Options().Smoothing.Window)
@@ -88,7 +116,7 @@ func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggrega
 			return rows, fmt.Errorf("read history: %w", err)
 		}
 		for _, f := range files {
-			n, err := readHistoryFile(f, panel, mem)
+			n, err := readHistoryFile(f, panel, settings, mem)
 			if err != nil {
 				return rows, err
 			}
@@ -99,12 +127,16 @@ func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggrega
 }
 
 // readHistoryFile adds the rows of one company_daily partition file.
-func readHistoryFile(path string, panel *aggregate.Panel, mem memory.Allocator) (int, error) {
+func readHistoryFile(path string, panel *aggregate.Panel, settings string, mem memory.Allocator) (int, error) {
 	tbl, err := arrowout.ReadAll(path, mem)
 	if err != nil {
 		return 0, fmt.Errorf("read history %s: %w", path, err)
 	}
 	defer tbl.Release()
+	if got, ok := tbl.Schema().Metadata().GetValue("marktstem.panel"); ok && got != settings {
+		return 0, fmt.Errorf("%w: %s has %s, this run %s; re-run the history with the same --smoothing, --smoothing-window and --zscore-min",
+			ErrHistorySettings, path, got, settings)
+	}
 	col := func(name string) (*arrow.Chunked, error) {
 		idx := tbl.Schema().FieldIndices(name)
 		if len(idx) != 1 {

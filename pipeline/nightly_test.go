@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/aggregate"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 )
 
@@ -149,5 +150,33 @@ func TestNightlyNeedsPartitions(t *testing.T) {
 	cfg.Date = time.Date(2024, 3, 14, 0, 0, 0, 0, time.UTC)
 	if _, err := pipeline.Run(context.Background(), cfg); !errors.Is(err, pipeline.ErrNeedPartitions) {
 		t.Errorf("got %v, want ErrNeedPartitions", err)
+	}
+}
+
+// TestNightlySettings checks that a history written with other panel
+// settings is refused rather than mixed.
+func TestNightlySettings(t *testing.T) {
+	input, days := thirtyDays(t)
+	out := t.TempDir()
+	run := func(day time.Time, smoothing string) error {
+		cfg := config(t, out, 1, nil, input)
+		cfg.Layout = arrowout.Layout{Partition: true}
+		cfg.Date = day
+		sm, err := aggregate.ParseSmoothing(smoothing, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Panel = aggregate.Options{Smoothing: sm}
+		_, err = pipeline.Run(context.Background(), cfg)
+		return err
+	}
+	if err := run(days[0], "exp:7"); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(days[1], "linear"); !errors.Is(err, pipeline.ErrHistorySettings) {
+		t.Errorf("other smoothing: got %v, want ErrHistorySettings", err)
+	}
+	if err := run(days[1], "exp:7"); err != nil {
+		t.Errorf("same smoothing: %v", err)
 	}
 }

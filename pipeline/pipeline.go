@@ -165,7 +165,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		if hist == "" {
 			hist = cfg.OutDir
 		}
-		n, err := loadHistory(ctx, hist, civil(cfg.Date), panel, cfg.Alloc)
+		n, err := loadHistory(ctx, hist, civil(cfg.Date), panel, meta.Panel, cfg.Alloc, cfg.Logger)
 		if err != nil {
 			return nil, err
 		}
@@ -516,7 +516,11 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 	if r := it.rej; r != nil {
 		sum.Rejected++
 		sum.RejectsByReason[string(r.Reason)]++
-		log.Warn("article rejected", "file", r.Origin.File, "line", r.Origin.Line, "reason", string(r.Reason), "detail", r.Detail)
+		level := slog.LevelWarn
+		if r.Reason == ingest.ReasonOutsideDate {
+			level = slog.LevelDebug // expected in a --date run over a multi-day input, not a problem
+		}
+		log.Log(context.Background(), level, "article rejected", "file", r.Origin.File, "line", r.Origin.Line, "reason", string(r.Reason), "detail", r.Detail)
 		if m != nil {
 			m.ArticlesRejected.WithLabelValues(string(r.Reason)).Inc()
 			if r.Reason == ingest.ReasonDuplicateID {

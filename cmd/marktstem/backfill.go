@@ -13,6 +13,7 @@ import (
 
 	"github.com/marktstem/marktstem/metrics"
 	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/ingest"
 )
 
 // cmdBackfill scores a date range one day at a time, in order, into a
@@ -67,6 +68,7 @@ func cmdBackfill(ctx context.Context, args []string, stdin io.Reader, stdout, st
 			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 	}
 	total := pipeline.Summary{RejectsByReason: map[string]int{}}
+	scoredOrRejected := 0 // articles of the range: outside_date rejects are other days' articles
 	for d := 0; d < days; d++ {
 		day := start.AddDate(0, 0, d)
 		e.date = day
@@ -78,6 +80,7 @@ func cmdBackfill(ctx context.Context, args []string, stdin io.Reader, stdout, st
 			"rejected_other_reasons", sum.Rejected-sum.RejectsByReason["outside_date"])
 		total.Scored += sum.Scored
 		total.Days += sum.Days
+		scoredOrRejected += sum.Read - sum.RejectsByReason[string(ingest.ReasonOutsideDate)]
 		for r, n := range sum.RejectsByReason {
 			if r != "outside_date" {
 				total.RejectsByReason[r] += n
@@ -100,5 +103,5 @@ func cmdBackfill(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	fmt.Fprintf(stdout, "backfill %s … %s: %d days, %d articles scored, %d company-days, %d rejected %v → %s/\n",
 		start.Format(time.DateOnly), end.Format(time.DateOnly), days, total.Scored, total.Days, total.Rejected, total.RejectsByReason, f.out)
-	return nil
+	return f.checkRejects(scoredOrRejected, total.Rejected, total.RejectsByReason)
 }

@@ -339,9 +339,17 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runErr
 	}
 	printSummary(stdout, sum, inputs, f.out, f.top)
-	if sum.Read > 0 && float64(sum.Rejected)/float64(sum.Read) > f.maxRejectRate {
+	return f.checkRejects(sum.Read, sum.Rejected, sum.RejectsByReason)
+}
+
+// checkRejects applies --max-reject-rate. Articles of other days in a
+// --date run are not bad input and do not count.
+func (f *scoreFlags) checkRejects(read, rejected int, byReason map[string]int) error {
+	other := byReason[string(ingest.ReasonOutsideDate)]
+	read, rejected = read-other, rejected-other
+	if read > 0 && float64(rejected)/float64(read) > f.maxRejectRate {
 		return fmt.Errorf("%w: %d of %d articles rejected (max rate %g); see %s",
-			errTooManyRejects, sum.Rejected, sum.Read, f.maxRejectRate, filepath.Join(f.out, pipeline.RejectsFile))
+			errTooManyRejects, rejected, read, f.maxRejectRate, filepath.Join(f.out, pipeline.RejectsFile))
 	}
 	return nil
 }
