@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/marktstem/marktstem/pipeline/aggregate"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
+	"github.com/marktstem/marktstem/pipeline/novelty"
 )
 
 // laterHistory reports a history that already holds days after date.
@@ -187,4 +190,70 @@ func nullNaN(a *array.Float64, i int) float64 {
 		return math.NaN()
 	}
 	return a.Value(i)
+}
+
+// noveltyRecord is one article in a nightly run's novelty state: what the
+// next night's run needs to see near-duplicates across midnight.
+type noveltyRecord struct {
+	ID        string    `json:"id"`
+	At        time.Time `json:"at"`
+	Companies []string  `json:"companies"`
+	Signature []byte    `json:"signature"` // novelty.Signature, binary
+}
+
+// noveltyStatePath is where a nightly run keeps the signatures of its day,
+// beside (not inside) the tables' partitions.
+func noveltyStatePath(dir string, day time.Time) string {
+	return filepath.Join(dir, "_state", "novelty", "date="+day.Format(time.DateOnly)+".jsonl")
+}
+
+// loadNoveltyState feeds the previous day's articles to the detector, in
+// their order, so that a copy published after midnight of a story from the
+// evening before is marked as in one run over both days. A missing file (a
+// first night, or a quiet day) is no error.
+func loadNoveltyState(dir string, day time.Time, d *novelty.Detector) (int, error) {
+	path := noveltyStatePath(dir, day.AddDate(0, 0, -1))
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read novelty state: %w", err)
+	}
+	n := 0
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var r noveltyRecord
+		if err := json.Unmarshal(line, &r); err != nil {
+			return n, fmt.Errorf("novelty state %s:%d: %w", path, i+1, err)
+		}
+		var sig novelty.Signature
+		if err := sig.UnmarshalBinary(r.Signature); err != nil {
+			return n, fmt.Errorf("novelty state %s:%d: %w", path, i+1, err)
+		}
+		d.Add(r.ID, r.At, sig, r.Companies)
+		n++
+	}
+	return n, nil
+}
+
+// writeNoveltyState writes the day's records atomically.
+func writeNoveltyState(dir string, day time.Time, recs []noveltyRecord) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			return fmt.Errorf("novelty state: %w", err)
+		}
+	}
+	path := noveltyStatePath(dir, day)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("novelty state: %w", err)
+	}
+	if err := writeAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("novelty state: %w", err)
+	}
+	return nil
 }

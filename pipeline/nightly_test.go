@@ -20,8 +20,8 @@ import (
 )
 
 // thirtyDays writes a JSONL corpus of 30 consecutive days, two or three
-// seed articles a day (no article repeats within a week, so no
-// near-duplicate crosses a day boundary).
+// seed articles a day, and on every fifth day a wire copy of the previous
+// day's first story under another id: a near-duplicate across midnight.
 func thirtyDays(t *testing.T) (string, []time.Time) {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join("..", "seeds", "articles", "*.txt"))
@@ -34,9 +34,14 @@ func thirtyDays(t *testing.T) (string, []time.Time) {
 	enc := json.NewEncoder(&buf)
 	var days []time.Time
 	k := 0
+	var prevTitle, prevBody string
 	for d := 0; d < 30; d++ {
 		day := start.AddDate(0, 0, d)
 		days = append(days, day)
+		if d%5 == 4 {
+			enc.Encode(map[string]string{"id": fmt.Sprintf("d%02d-copy", d), "published": day.Format(time.DateOnly),
+				"title": prevTitle, "body": prevBody})
+		}
 		for n := 0; n < 2+d%2; n++ {
 			data, err := os.ReadFile(paths[k%len(paths)])
 			if err != nil {
@@ -47,6 +52,9 @@ func thirtyDays(t *testing.T) (string, []time.Time) {
 			f := strings.Fields(head)
 			enc.Encode(map[string]string{"id": fmt.Sprintf("d%02d-%d", d, n), "published": day.Format(time.DateOnly),
 				"title": strings.Join(f[2:], " "), "body": body})
+			if n == 0 {
+				prevTitle, prevBody = strings.Join(f[2:], " "), body
+			}
 		}
 	}
 	p := filepath.Join(t.TempDir(), "month.jsonl")
@@ -82,7 +90,8 @@ func TestNightlyEqualsOneRun(t *testing.T) {
 	whole, nightly := filepath.Join(base, "whole"), filepath.Join(base, "nightly")
 	cfg := config(t, whole, 2, nil, input)
 	cfg.Layout = arrowout.Layout{Partition: true}
-	if _, err := pipeline.Run(context.Background(), cfg); err != nil {
+	sumWhole, err := pipeline.Run(context.Background(), cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, day := range days {
@@ -96,6 +105,9 @@ func TestNightlyEqualsOneRun(t *testing.T) {
 		if sum.RejectsByReason["outside_date"] != sum.Read-sum.Scored {
 			t.Fatalf("%s: rejects %v, want only outside_date", day.Format(time.DateOnly), sum.RejectsByReason)
 		}
+	}
+	if sumWhole.Duplicates < 5 {
+		t.Fatalf("one run found %d near-duplicates, want the 5 wire copies", sumWhole.Duplicates)
 	}
 	want, got := companyDaily(t, whole), companyDaily(t, nightly)
 	if len(got) != len(want) || len(want) < 25 {

@@ -176,6 +176,18 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	defer sink.abort()
+	if day != "" {
+		hist := cfg.History
+		if hist == "" {
+			hist = cfg.OutDir
+		}
+		sink.nightly = true
+		n, err := loadNoveltyState(hist, civil(cfg.Date), sink.novelty)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Logger.Info("novelty state loaded", "previous_day_articles", n)
+	}
 
 	an := NewAnalyzer(cfg.Lexicons, cfg.Registry)
 	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: cfg.MaxBytes, Logger: cfg.Logger})
@@ -281,6 +293,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	outputs, err := sink.commit()
 	if err != nil {
 		return nil, err
+	}
+	if sink.nightly {
+		// After the tables: a state file never describes a day whose
+		// tables were not published.
+		if err := writeNoveltyState(cfg.OutDir, civil(cfg.Date), sink.state); err != nil {
+			return nil, err
+		}
 	}
 	sum.Days = len(days)
 	sum.Outputs = outputs
@@ -454,6 +473,8 @@ type sink struct {
 	rejectsW *bufio.Writer
 	rejEnc   *json.Encoder
 	novelty  *novelty.Detector
+	state    []noveltyRecord // nightly runs: the day's signatures for the next night
+	nightly  bool
 	done     bool
 }
 
@@ -540,6 +561,13 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		ids[i] = mrow.CompanyID
 	}
 	nov := s.novelty.Add(out.article.ArticleID, out.at, out.sig, ids)
+	if s.nightly {
+		sig, err := out.sig.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("novelty state: %w", err)
+		}
+		s.state = append(s.state, noveltyRecord{ID: out.article.ArticleID, At: out.at, Companies: ids, Signature: sig})
+	}
 	out.article.DuplicateOf = nov.DuplicateOf
 	for i := range out.mentions {
 		out.mentions[i].Novelty = nov.Novelty[i]
