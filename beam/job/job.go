@@ -310,16 +310,17 @@ func splitFn(r pipeline.Rows, obs func(string, aggregate.Obs), arts func(string,
 	}
 }
 
-// Cell is the accumulator of cellFn: the observations of one company-day.
-// It keeps every observation rather than running sums, because merging
-// sums in the runner's arbitrary order would change the last bits of the
-// means; aggregate sorts the observations before it reduces them.
+// Cell is the accumulator of cellFn: aggregate's constant-space cell of
+// exact sums, which merges in any order with bit-identical results, plus
+// the key it belongs to.
 type Cell struct {
-	Obs []aggregate.Obs
+	CompanyID string
+	Date      time.Time
+	Acc       aggregate.Cell
 }
 
 // cellFn combines the observations of one company and day into the day's
-// statistics with aggregate's formulas.
+// statistics with aggregate's own accumulator and formulas.
 type cellFn struct{}
 
 // CreateAccumulator returns an empty cell.
@@ -327,25 +328,24 @@ func (cellFn) CreateAccumulator() Cell { return Cell{} }
 
 // AddInput adds one observation.
 func (cellFn) AddInput(c Cell, o aggregate.Obs) Cell {
-	c.Obs = append(c.Obs, o)
+	c.CompanyID, c.Date = o.CompanyID, o.Date
+	c.Acc.Add(o)
 	return c
 }
 
-// MergeAccumulators concatenates two cells; order does not matter.
+// MergeAccumulators merges two cells; order does not matter.
 func (cellFn) MergeAccumulators(a, b Cell) Cell {
-	a.Obs = append(a.Obs, b.Obs...)
+	if a.CompanyID == "" {
+		a.CompanyID, a.Date = b.CompanyID, b.Date
+	}
+	a.Acc.Merge(b.Acc)
 	return a
 }
 
-// ExtractOutput computes the day's statistics by building a one-cell
-// panel, which is exactly what aggregate does for each cell of a
-// single-machine run.
+// ExtractOutput computes the day's statistics, exactly as a single-machine
+// panel does for each of its cells.
 func (cellFn) ExtractOutput(c Cell) aggregate.Day {
-	p := aggregate.New(aggregate.Options{})
-	for _, o := range c.Obs {
-		p.Add(o)
-	}
-	return p.Days()[0]
+	return c.Acc.Day(c.CompanyID, c.Date)
 }
 
 func dropKeyFn(_ string, d aggregate.Day) aggregate.Day { return d }
