@@ -278,15 +278,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	writeStart := time.Now()
 	days := panel.Days()
 	for _, d := range days {
-		if err := sink.days.Write(arrowout.CompanyDay{
-			CompanyID: d.CompanyID, CompanyName: d.CompanyName, Date: d.Date,
-			NArticles: int32(d.Articles), NMentions: int32(d.Mentions),
-			SentimentMean: d.SentimentMean, SentimentWeighted: d.SentimentWeighted,
-			RegulatoryRiskMean: d.RiskMean, RegulatoryRiskMax: d.RiskMax, RegulatoryRiskWeighted: d.RiskWeighted,
-			SentimentStd: d.SentimentStd, RegulatoryRiskStd: d.RiskStd, NegativeShare: d.NegativeShare, Buzz: d.Buzz,
-			SentimentIndex: d.SentimentIndex, RegulatoryRiskIndex: d.RiskIndex, SentimentZ: d.SentimentZ, RegulatoryRiskZ: d.RiskZ,
-			RiskCategories: d.Categories,
-		}); err != nil {
+		if err := sink.days.Write(DayRow(d)); err != nil {
 			return nil, fmt.Errorf("write company_daily: %w", err)
 		}
 	}
