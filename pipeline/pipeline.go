@@ -548,10 +548,8 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 	out := it.out
 	// Near-duplicates are decided here, in input order, so the answer does
 	// not depend on the number of workers.
-	ids := make([]string, len(out.mentions))
-	for i, mrow := range out.mentions {
-		ids[i] = mrow.CompanyID
-	}
+	rows := Rows{Article: out.article, Mentions: out.mentions}
+	ids := rows.Companies()
 	nov := s.novelty.Add(out.article.ArticleID, out.at, out.sig, ids)
 	if s.nightly {
 		sig, err := out.sig.MarshalBinary()
@@ -560,11 +558,8 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		}
 		s.state = append(s.state, noveltyRecord{ID: out.article.ArticleID, At: out.at, Companies: ids, Signature: sig})
 	}
-	out.article.DuplicateOf = nov.DuplicateOf
-	for i := range out.mentions {
-		out.mentions[i].Novelty = nov.Novelty[i]
-		out.mentions[i].DuplicateOf = nov.DuplicateOf
-	}
+	rows.Novelty(nov) // as the Beam pipeline applies it
+	out.article, out.mentions = rows.Article, rows.Mentions
 	if nov.DuplicateOf != "" {
 		sum.Duplicates++
 		if m != nil {
