@@ -11,7 +11,7 @@ import (
 )
 
 // seedArticles reads the sample corpus: realistic Dutch financial news.
-func seedArticles(b *testing.B) []*ingest.Article {
+func seedArticles(b testing.TB) []*ingest.Article {
 	b.Helper()
 	var arts []*ingest.Article
 	r := ingest.NewReader(ingest.Options{})
