@@ -73,8 +73,9 @@ func historyDates(dir, table string) ([]time.Time, error) {
 // loadHistory seeds panel with the company_daily rows of the days before
 // date that its derived columns look back on, read from the partitioned
 // history in dir, and tells it where the history starts. It refuses a
-// history with days after date (ErrLaterHistory).
-func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggregate.Panel, settings string, mem memory.Allocator, log *slog.Logger) (int, error) {
+// history with days after until (ErrLaterHistory): a nightly run passes its
+// date, a backfill the last day it will rescore.
+func loadHistory(ctx context.Context, dir string, date, until time.Time, panel *aggregate.Panel, settings string, mem memory.Allocator, log *slog.Logger) (int, error) {
 	dates, err := historyDates(dir, arrowout.TableCompanyDaily)
 	if err != nil {
 		return 0, err
@@ -86,23 +87,30 @@ func loadHistory(ctx context.Context, dir string, date time.Time, panel *aggrega
 		return 0, err
 	}
 	if len(arts) > 0 && (len(dates) == 0 || arts[len(arts)-1].After(dates[len(dates)-1])) {
-		if last := arts[len(arts)-1]; last.After(date) {
+		if last := arts[len(arts)-1]; last.After(until) {
 			return 0, laterHistory(dir, last, date)
 		}
 	}
 	if len(dates) == 0 {
 		return 0, nil
 	}
-	if last := dates[len(dates)-1]; last.After(date) {
+	if last := dates[len(dates)-1]; last.After(until) {
 		return 0, laterHistory(dir, last, date)
 	}
-	if prev := dates[len(dates)-1]; prev.Before(date.AddDate(0, 0, -1)) {
+	prevDays := dates
+	for len(prevDays) > 0 && !prevDays[len(prevDays)-1].Before(date) {
+		prevDays = prevDays[:len(prevDays)-1] // days being rescored
+	}
+	if len(prevDays) > 0 && prevDays[len(prevDays)-1].Before(date.AddDate(0, 0, -1)) {
+		prev := prevDays[len(prevDays)-1]
 		// Days without company news have no partition, so this may be
 		// quiet news, or missed nights: say so rather than guess.
 		log.Warn("no company_daily in the history for the days just before this date: quiet news or missed nights (backfill them)",
 			"last", prev.Format(time.DateOnly), "date", date.Format(time.DateOnly))
 	}
-	panel.SetFirst(dates[0])
+	if len(prevDays) > 0 {
+		panel.SetFirst(prevDays[0])
+	}
 	window := max(aggregate.BuzzWindow, panel.Options().Smoothing.Window)
 	from := date.AddDate(0, 0, -window)
 	rows := 0
@@ -254,6 +262,30 @@ func writeNoveltyState(dir string, day time.Time, recs []noveltyRecord) error {
 	}
 	if err := writeAtomic(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("novelty state: %w", err)
+	}
+	return nil
+}
+
+// dropStaleDay removes the partitions of day that this run did not write:
+// a rescored day without mentions (or without articles) must not keep the
+// rows of an earlier run of that day.
+func dropStaleDay(dir string, day time.Time, written []string) error {
+	seg := "date=" + day.Format(time.DateOnly)
+	for _, table := range []string{arrowout.TableArticles, arrowout.TableMentions, arrowout.TableCompanyDaily} {
+		part := filepath.Join(dir, table, seg)
+		fresh := false
+		for _, w := range written {
+			if strings.HasPrefix(w, part+string(filepath.Separator)) {
+				fresh = true
+				break
+			}
+		}
+		if fresh {
+			continue
+		}
+		if err := os.RemoveAll(part); err != nil {
+			return fmt.Errorf("remove stale partition %s: %w", part, err)
+		}
 	}
 	return nil
 }

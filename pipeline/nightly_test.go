@@ -192,3 +192,34 @@ func TestNightlySettings(t *testing.T) {
 		t.Errorf("same smoothing: %v", err)
 	}
 }
+
+// TestNightlyDropsStaleDay re-runs the last night with an input that has
+// nothing for it: the day's old partitions must go, not linger.
+func TestNightlyDropsStaleDay(t *testing.T) {
+	input, days := thirtyDays(t)
+	out := t.TempDir()
+	last := days[len(days)-1]
+	cfg := config(t, out, 1, nil, input)
+	cfg.Layout = arrowout.Layout{Partition: true}
+	cfg.Date = last
+	if _, err := pipeline.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(out, arrowout.TableArticles, "date="+last.Format(time.DateOnly))
+	if _, err := os.Stat(part); err != nil {
+		t.Fatalf("first run wrote no articles partition: %v", err)
+	}
+	empty := filepath.Join(t.TempDir(), "none.jsonl")
+	os.WriteFile(empty, []byte(`{"id":"x","published":"2020-01-01","title":"Oud nieuws"}`+"\n"), 0o644)
+	cfg = config(t, out, 1, nil, empty)
+	cfg.Layout = arrowout.Layout{Partition: true}
+	cfg.Date = last
+	if _, err := pipeline.Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{arrowout.TableArticles, arrowout.TableMentions, arrowout.TableCompanyDaily} {
+		if _, err := os.Stat(filepath.Join(out, table, "date="+last.Format(time.DateOnly))); !os.IsNotExist(err) {
+			t.Errorf("%s partition of the re-run day: got %v, want it removed", table, err)
+		}
+	}
+}

@@ -66,6 +66,10 @@ type Config struct {
 	// when empty), and exactly that day's partitions are written.
 	Date    time.Time
 	History string
+	// Until, for a backfill, is the last day it will rescore: history days
+	// up to Until are about to be replaced in order, so only days after it
+	// make the run refuse. Zero means Date.
+	Until time.Time
 }
 
 // Summary reports a finished run.
@@ -165,7 +169,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		if hist == "" {
 			hist = cfg.OutDir
 		}
-		n, err := loadHistory(ctx, hist, civil(cfg.Date), panel, meta.Panel, cfg.Alloc, cfg.Logger)
+		until := cfg.Until
+		if until.IsZero() || until.Before(cfg.Date) {
+			until = cfg.Date
+		}
+		n, err := loadHistory(ctx, hist, civil(cfg.Date), civil(until), panel, meta.Panel, cfg.Alloc, cfg.Logger)
 		if err != nil {
 			return nil, err
 		}
@@ -287,6 +295,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	if sink.nightly {
+		if err := dropStaleDay(cfg.OutDir, civil(cfg.Date), outputs); err != nil {
+			return nil, err
+		}
 		// After the tables: a state file never describes a day whose
 		// tables were not published.
 		if err := writeNoveltyState(cfg.OutDir, civil(cfg.Date), sink.state); err != nil {

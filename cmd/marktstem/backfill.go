@@ -72,7 +72,9 @@ func cmdBackfill(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	for d := 0; d < days; d++ {
 		day := start.AddDate(0, 0, d)
 		e.date = day
-		sum, err := pipeline.Run(ctx, f.config(e, inputs, stdin))
+		cfg := f.config(e, inputs, stdin)
+		cfg.Until = end // the days up to --to are rescored in order
+		sum, err := pipeline.Run(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("backfill %s: %w", day.Format(time.DateOnly), err)
 		}

@@ -125,6 +125,10 @@ func TestBackfill(t *testing.T) {
 	if len(parts) < 3 {
 		t.Errorf("partitions: got %d, want the March news days", len(parts))
 	}
+	// A backfill may rescore a range the history already holds.
+	if code, _, stderr := runCLI(t, "", "backfill", "--quiet", "--from", "2024-03-07", "--to", "2024-03-31", "--out", out, filepath.Join("..", "..", "seeds")); code != exitOK {
+		t.Errorf("re-backfill: exit %d\n%s", code, stderr)
+	}
 	// An earlier night after the range is refused: later days would go stale.
 	code, _, stderr = runCLI(t, "", "score", "--quiet", "--date", "2024-02-15", "--out", out, filepath.Join("..", "..", "seeds"))
 	if code != exitFailed || !strings.Contains(stderr, "backfill --from 2024-02-15") {
