@@ -52,7 +52,10 @@ type ParseError struct {
 	Err  error
 }
 
+// Error formats the problem as file:line: message.
 func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // ErrMissing is returned when a lexicon the scorers need is absent.

@@ -50,7 +50,10 @@ type RegistryError struct {
 	Err  error
 }
 
+// Error formats the problem as file:line: message.
 func (e *RegistryError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+
+// Unwrap returns the underlying error, for errors.Is and errors.As.
 func (e *RegistryError) Unwrap() error { return e.Err }
 
 // Registry is a validated company registry with its alias matcher.
