@@ -160,15 +160,15 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	var day string // the one date of a nightly run
+	hist := cfg.History
+	if hist == "" {
+		hist = cfg.OutDir
+	}
 	if !cfg.Date.IsZero() {
 		if !cfg.Layout.Partition {
 			return nil, ErrNeedPartitions
 		}
 		day = cfg.Date.Format(time.DateOnly)
-		hist := cfg.History
-		if hist == "" {
-			hist = cfg.OutDir
-		}
 		until := cfg.Until
 		if until.IsZero() || until.Before(cfg.Date) {
 			until = cfg.Date
@@ -185,10 +185,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	defer sink.abort()
 	if day != "" {
-		hist := cfg.History
-		if hist == "" {
-			hist = cfg.OutDir
-		}
 		sink.nightly = true
 		n, err := loadNoveltyState(hist, civil(cfg.Date), sink.novelty)
 		if err != nil {

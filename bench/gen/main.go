@@ -139,12 +139,10 @@ func (g *generator) swap(s string) string {
 }
 
 func (g *generator) write(w io.Writer, size int64) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
 	start := time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC)
 	var written int64
 	cw := &countWriter{w: w}
-	enc = json.NewEncoder(cw)
+	enc := json.NewEncoder(cw)
 	enc.SetEscapeHTML(false)
 	for i := 0; written < size; i++ {
 		paras := 3 + g.rng.IntN(6)
