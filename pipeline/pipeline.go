@@ -154,7 +154,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	for _, f := range cfg.Lexicons.Files {
 		meta.Lexicons = append(meta.Lexicons, arrowout.Lexicon{Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
 	}
+	if cfg.Panel.SpillDir == "" {
+		cfg.Panel.SpillDir = cfg.OutDir // beside the outputs: /tmp may be small
+	}
 	panel := aggregate.New(cfg.Panel)
+	defer panel.Close()
 	var err error
 	if meta.Panel, err = panelMeta(panel.Options()); err != nil {
 		return nil, err
@@ -194,7 +198,8 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 
 	an := NewAnalyzer(cfg.Lexicons, cfg.Registry)
-	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: cfg.MaxBytes, Logger: cfg.Logger})
+	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: cfg.MaxBytes, Logger: cfg.Logger, SpillDir: cfg.Panel.SpillDir})
+	defer reader.Close()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -280,11 +285,24 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	sum.SkippedFiles = reader.Skipped()
 	writeStart := time.Now()
-	days := panel.Days()
-	for _, d := range days {
+	// Only the latest day of each company reaches the metrics: keep that,
+	// not the panel.
+	latest := map[string]metrics.CompanyDayValue{}
+	err = panel.Each(func(d aggregate.Day) error {
+		sum.Days++
 		if err := sink.days.Write(DayRow(d)); err != nil {
-			return nil, fmt.Errorf("write company_daily: %w", err)
+			return fmt.Errorf("write company_daily: %w", err)
 		}
+		v := latest[d.CompanyID]
+		v.Articles += d.Articles
+		if d.Date.After(v.Date) || v.CompanyID == "" {
+			v.CompanyID, v.Date, v.Sentiment, v.Risk = d.CompanyID, d.Date, d.SentimentWeighted, d.RiskMean
+		}
+		latest[d.CompanyID] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	outputs, err := sink.commit()
 	if err != nil {
@@ -300,7 +318,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			return nil, err
 		}
 	}
-	sum.Days = len(days)
 	sum.Outputs = outputs
 	sum.Companies = rank(totals)
 	sum.Inputs = reader.Files()
@@ -319,9 +336,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		m.LastRunArticles.Set(float64(sum.Read))
 		// Sentiment is relevance-weighted and risk the plain mean, as in
 		// the summary; a smoothed index can replace both once it is settled.
-		cv := make([]metrics.CompanyDayValue, len(days))
-		for i, d := range days {
-			cv[i] = metrics.CompanyDayValue{CompanyID: d.CompanyID, Date: d.Date, Articles: d.Articles, Sentiment: d.SentimentWeighted, Risk: d.RiskMean}
+		cv := make([]metrics.CompanyDayValue, 0, len(latest))
+		for _, v := range latest {
+			cv = append(cv, v)
 		}
 		m.SetCompanyDays(cv)
 		m.LastSuccess.SetToCurrentTime()
@@ -587,7 +604,9 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 			sum.Mentions += o.Mentions
 			continue
 		}
-		panel.Add(o)
+		if err := panel.Add(o); err != nil {
+			return err
+		}
 		acc := totals[o.CompanyID]
 		if acc == nil {
 			acc = &companyAcc{name: o.CompanyName}
@@ -640,6 +659,10 @@ func (s *sink) commit() ([]string, error) {
 	}
 	if err := s.rejectsW.Flush(); err != nil {
 		return nil, fmt.Errorf("write rejects: %w", err)
+	}
+	// CreateTemp made it 0600; the tables are 0644, and so is this.
+	if err := s.rejects.Chmod(0o644); err != nil {
+		return nil, fmt.Errorf("publish rejects: %w", err)
 	}
 	if err := s.rejects.Sync(); err != nil {
 		return nil, fmt.Errorf("sync rejects: %w", err)

@@ -214,9 +214,19 @@ func assertNoTemp(t *testing.T, dir string) {
 // number of workers.
 func TestDeterministic(t *testing.T) {
 	var first map[string][]byte
-	for _, workers := range []int{1, 4} {
+	for _, tc := range []struct {
+		name     string
+		workers  int
+		maxCells int // panel cells in memory; a few force spills to disk
+	}{
+		{"1 worker", 1, 0},
+		{"4 workers", 4, 0},
+		{"2 workers, panel spilled to disk", 2, 3},
+	} {
 		out := t.TempDir()
-		if _, err := pipeline.Run(context.Background(), config(t, out, workers, nil)); err != nil {
+		cfg := config(t, out, tc.workers, nil)
+		cfg.Panel.MaxCells = tc.maxCells
+		if _, err := pipeline.Run(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
 		files := map[string][]byte{}
@@ -226,6 +236,12 @@ func TestDeterministic(t *testing.T) {
 				t.Fatal(err)
 			}
 			files[name] = data
+			if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Mode().Perm() != 0o644 {
+				t.Errorf("%s: got mode %v (%v), want -rw-r--r--", name, fi.Mode(), err)
+			}
+		}
+		if left, _ := filepath.Glob(filepath.Join(out, ".*")); len(left) != 0 {
+			t.Errorf("%s: got temporary files %q left in the output, want none", tc.name, left)
 		}
 		if first == nil {
 			first = files
@@ -233,7 +249,7 @@ func TestDeterministic(t *testing.T) {
 		}
 		for name, data := range files {
 			if !bytes.Equal(data, first[name]) {
-				t.Errorf("%s differs between 1 and %d workers", name, workers)
+				t.Errorf("%s differs between 1 worker and %s", name, tc.name)
 			}
 		}
 	}

@@ -178,6 +178,7 @@ func (f *scoreFn) ProcessElement(ctx context.Context, md fileio.FileMetadata, em
 	}
 	defer fsys.Close()
 	r := ingest.NewReader(ingest.Options{MaxArticleBytes: f.MaxBytes})
+	defer r.Close()
 	dir, _ := splitPath(md.Path)
 	err = r.WalkFS(ctx, fsys, ".", dir, func(rec ingest.Record) error {
 		if rj := rec.Reject; rj != nil {
@@ -377,11 +378,17 @@ func (f *deriveFn) ProcessElement(_ int, all func(*aggregate.Day) bool, emit fun
 	// row carrying those values (relevance 1, so the weighted mean of one
 	// value is the value itself) derives them with aggregate's own code.
 	p := aggregate.New(f.Panel)
+	defer p.Close()
 	for _, d := range days {
-		p.Add(aggregate.Obs{CompanyID: d.CompanyID, CompanyName: d.CompanyName, Date: d.Date,
-			Mentions: d.Mentions, Relevance: 1, Sentiment: d.SentimentWeighted, Risk: d.RiskWeighted})
+		if err := p.Add(aggregate.Obs{CompanyID: d.CompanyID, CompanyName: d.CompanyName, Date: d.Date,
+			Mentions: d.Mentions, Relevance: 1, Sentiment: d.SentimentWeighted, Risk: d.RiskWeighted}); err != nil {
+			return fmt.Errorf("derive: %w", err)
+		}
 	}
-	derived := p.Days()
+	derived, err := p.Days()
+	if err != nil {
+		return fmt.Errorf("derive: %w", err)
+	}
 	if len(derived) != len(days) {
 		return fmt.Errorf("derive: %d rows from %d days", len(derived), len(days))
 	}

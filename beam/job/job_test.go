@@ -219,7 +219,11 @@ func TestCellMergeOrder(t *testing.T) {
 	for _, o := range obs {
 		p.Add(o)
 	}
-	want := p.Days()[0]
+	days, err := p.Days()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := days[0]
 	// The columns that look beyond the cell (buzz, indices, z-scores) are
 	// derived later, by deriveFn, from all cells.
 	want.Buzz, want.SentimentIndex, want.RiskIndex, want.SentimentZ, want.RiskZ = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()

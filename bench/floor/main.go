@@ -50,6 +50,7 @@ func main() {
 	start := time.Now()
 	var bytes, articles int64
 	r := ingest.NewReader(ingest.Options{})
+	defer r.Close()
 	err = r.Walk(context.Background(), flag.Args(), os.Stdin, func(rec ingest.Record) error {
 		bytes += rec.Bytes
 		if rec.Article != nil {

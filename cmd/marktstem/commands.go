@@ -77,6 +77,7 @@ func cmdExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	an := pipeline.NewAnalyzer(e.lex, e.reg)
 	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: f.maxBytes, Logger: e.log})
+	defer reader.Close()
 	var buf tokenize.Result
 	emit := func(rec ingest.Record) error {
 		if rec.Reject != nil {

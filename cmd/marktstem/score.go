@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"text/tabwriter"
@@ -294,6 +295,7 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var f scoreFlags
 	f.register(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to `file`")
+	memProfile := fs.String("memprofile", "", "write a heap profile (pprof) taken at the run's largest live heap to `file`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: marktstem score [flags] [INPUT…]\n\nScores articles into --out. With no INPUT, scores the embedded sample corpus (seeds/).\n\nFlags:")
 		fs.PrintDefaults()
@@ -316,6 +318,14 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fmt.Errorf("cpu profile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		stop := watchHeap(*memProfile, time.Second)
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(stderr, "marktstem: heap profile:", err)
+			}
+		}()
 	}
 	sum, runErr := pipeline.Run(ctx, f.config(e, inputs, stdin))
 	// The textfile is written even for a failed run, so the last-success
@@ -391,4 +401,52 @@ func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string,
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%+.3f\t%.3f\t%.3f\t\n", c.Name, c.Articles, c.Mentions, c.SentimentMean, c.RiskMean, c.RiskMax)
 	}
 	tw.Flush()
+}
+
+// watchHeap checks the live heap every interval and, each time it is the
+// largest yet, writes a heap profile to path: the profile shows what
+// occupied memory at the peak, not what is left at the end. stop ends the
+// watch and returns the first error.
+func watchHeap(path string, interval time.Duration) (stop func() error) {
+	done := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		var peak uint64
+		var ms runtime.MemStats
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				errc <- nil
+				return
+			case <-t.C:
+			}
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc <= peak {
+				continue
+			}
+			peak = ms.HeapAlloc
+			if err := writeHeapProfile(path); err != nil {
+				errc <- err
+				return
+			}
+		}
+	}()
+	return func() error {
+		close(done)
+		return <-errc
+	}
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -2,9 +2,11 @@
 // scores.
 //
 // A panel cell is one company on one day. Cells hold exact running sums
-// (see Sum), not the articles: memory stays flat as an archive grows, and
-// means, relevance-weighted means and dispersions are correctly rounded
-// whatever the order in which articles arrive.
+// (see Sum), not the articles, so means, relevance-weighted means and
+// dispersions are correctly rounded whatever the order in which articles
+// arrive. A panel keeps at most Options.MaxCells cells in memory and spills
+// the rest to sorted runs on disk, merged when it is read: memory stays
+// flat however many company-days an archive has.
 // On top of the daily statistics the panel derives, over the history one run
 // sees, a buzz ratio against the trailing 30 days, time-smoothed sentiment
 // and risk indices (Smoothing) and cross-sectional z-scores per day.
@@ -12,10 +14,8 @@ package aggregate
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"time"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // NegativeThreshold is the sentiment at or below which an article counts as
@@ -60,11 +60,16 @@ type Day struct {
 	RiskZ             float64   // cross-sectional z-score of RiskWeighted on the day
 }
 
-// Options configures the derived columns. The zero value means the
-// defaults: DefaultSmoothing and DefaultZMin.
+// Options configures the derived columns and the panel's memory. The zero
+// value means the defaults: DefaultSmoothing, DefaultZMin, DefaultMaxCells
+// and the system's temporary directory.
 type Options struct {
 	Smoothing Smoothing // Window 0 means DefaultSmoothing
 	ZMin      int       // companies needed on a day for z-scores; 0 means DefaultZMin
+	// MaxCells is the number of company-day cells kept in memory; beyond
+	// it the panel spills sorted runs to SpillDir. 0 means DefaultMaxCells.
+	MaxCells int
+	SpillDir string // "" means os.TempDir()
 }
 
 type key struct {
@@ -72,12 +77,14 @@ type key struct {
 	day     int64 // days since the Unix epoch
 }
 
-// Panel accumulates observations. The zero value is not usable; call New.
+// Panel accumulates observations in bounded memory: see Options.MaxCells.
+// The zero value is not usable; call New, and Close when done.
 type Panel struct {
 	opts    Options
 	cells   map[key]*Cell
-	history map[key]Day // rows of earlier runs: they feed buzz and indices, Days leaves them out
-	first   int64       // earliest day the history covers, when hasFirst
+	runs    []run       // spilled cells, each run sorted by key
+	history map[key]Day // rows of earlier runs: they feed buzz and indices, Each leaves them out
+	first   int64       // earliest day the panel covers, when hasFirst
 	// hasFirst tells a set first from day 0 (1970-01-01), a valid date.
 	hasFirst bool
 }
@@ -90,36 +97,56 @@ func New(opts Options) *Panel {
 	if opts.ZMin == 0 {
 		opts.ZMin = DefaultZMin
 	}
+	if opts.MaxCells <= 0 {
+		opts.MaxCells = DefaultMaxCells
+	}
 	return &Panel{opts: opts, cells: map[key]*Cell{}, history: map[key]Day{}}
 }
 
 // Options returns the panel's options with the defaults filled in.
 func (p *Panel) Options() Options { return p.opts }
 
-// Add records one observation.
-func (p *Panel) Add(o Obs) {
+// Add records one observation. It fails only when the panel cannot spill
+// to disk.
+func (p *Panel) Add(o Obs) error {
 	k := key{o.CompanyID, civilDay(o.Date)}
+	p.cover(k.day)
 	c := p.cells[k]
 	if c == nil {
+		if len(p.cells) >= p.opts.MaxCells {
+			if err := p.spill(); err != nil {
+				return err
+			}
+		}
 		c = &Cell{}
 		p.cells[k] = c
 	}
 	c.Add(o)
+	return nil
+}
+
+// cover extends the panel's first day to include day.
+func (p *Panel) cover(day int64) {
+	if !p.hasFirst || day < p.first {
+		p.first, p.hasFirst = day, true
+	}
 }
 
 // AddHistory adds a company-day row written by an earlier run. Only its
 // Mentions, SentimentWeighted and RiskWeighted matter: they feed the buzz
 // and the smoothed indices of later days, which is all a day-by-day run
-// needs to give the same answers as one run over every day. Days does not
+// needs to give the same answers as one run over every day. Each does not
 // return history rows.
 func (p *Panel) AddHistory(d Day) {
-	p.history[key{d.CompanyID, civilDay(d.Date)}] = d
+	k := key{d.CompanyID, civilDay(d.Date)}
+	p.cover(k.day)
+	p.history[k] = d
 }
 
 // SetFirst records the earliest date the history covers, so that buzz
 // counts quiet days from the start of the history rather than from the
 // start of this run.
-func (p *Panel) SetFirst(t time.Time) { p.first, p.hasFirst = civilDay(t), true }
+func (p *Panel) SetFirst(t time.Time) { p.cover(civilDay(t)) }
 
 // civilDay returns the days since 1970-01-01 of t's civil date.
 func civilDay(t time.Time) int64 {
@@ -127,135 +154,190 @@ func civilDay(t time.Time) int64 {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 }
 
-// Len returns the number of company-day cells.
-func (p *Panel) Len() int { return len(p.cells) }
-
-// Days returns the panel sorted by company id, then date.
-func (p *Panel) Days() []Day {
-	keys := make([]key, 0, len(p.cells)+len(p.history))
-	first := int64(math.MaxInt64)
-	if p.hasFirst {
-		first = p.first
-	}
-	for k := range p.cells {
-		keys = append(keys, k)
-		first = min(first, k.day)
-	}
-	for k := range p.history {
-		if _, ok := p.cells[k]; !ok {
-			keys = append(keys, k)
-			first = min(first, k.day)
-		}
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if keys[a].company != keys[b].company {
-			return keys[a].company < keys[b].company
-		}
-		return keys[a].day < keys[b].day
+// Days returns the panel sorted by company id, then date. It holds every
+// row in memory; Each streams them.
+func (p *Panel) Days() ([]Day, error) {
+	var out []Day
+	err := p.Each(func(d Day) error {
+		out = append(out, d)
+		return nil
 	})
-	out := make([]Day, len(keys))
-	for i, k := range keys {
-		if c, ok := p.cells[k]; ok {
-			out[i] = c.Day(k.company, time.Unix(k.day*86400, 0).UTC())
-		} else {
-			out[i] = p.history[k]
-		}
-	}
-	weights := p.opts.Smoothing.Weights()
-	// Keys are sorted by company, then day: each company's history is one
-	// run of rows, and the rows before row i are its earlier days.
-	for start := 0; start < len(keys); {
-		end := start
-		for end < len(keys) && keys[end].company == keys[start].company {
-			end++
-		}
-		for i := start; i < end; i++ {
-			buzz(out, keys, start, i, first)
-			smooth(out, keys, start, i, weights)
-		}
-		start = end
-	}
-	zscores(out, keys, p.opts.ZMin)
-	if len(p.history) == 0 {
-		return out
-	}
-	kept := out[:0]
-	for i, k := range keys {
-		if _, ok := p.cells[k]; ok {
-			kept = append(kept, out[i])
-		}
-	}
-	return kept
+	return out, err
 }
 
-// buzz sets out[i].Buzz: today's mentions over the mean daily mentions of
-// the BuzzWindow calendar days before, counting days without mentions as 0
-// but only days the run covers (from first, the earliest date of the
-// panel), so the start of a run does not look like a quiet month.
-func buzz(out []Day, keys []key, start, i int, first int64) {
-	today := keys[i].day
+// row is what the derived columns need of an earlier day of a company.
+type row struct {
+	day        int64
+	mentions   int
+	sent, risk float64
+}
+
+// dayStats accumulates one day's cross-section for the z-scores, exactly,
+// so that the result does not depend on the order of the companies.
+type dayStats struct {
+	n                  int
+	sent, risk         Sum // pass 1: Σx
+	sentMean, riskMean float64
+	sentD, riskD       Sum // pass 2: Σ(x − mean)
+	sentD2, riskD2     Sum // pass 2: Σ(x − mean)²
+}
+
+// Each calls fn with every row of the panel, sorted by company id, then
+// date, with the derived columns filled in. It reads the panel in three
+// streaming passes (daily means, their deviations, then the rows), so its
+// memory is bounded by the number of days and the smoothing window, not
+// by the number of rows. History rows feed the derived columns but are not
+// passed to fn.
+func (p *Panel) Each(fn func(Day) error) error {
+	stats := map[int64]*dayStats{}
+	if err := p.rows(func(k key, d *Day, _ bool) error {
+		s := stats[k.day]
+		if s == nil {
+			s = &dayStats{}
+			stats[k.day] = s
+		}
+		s.n++
+		s.sent.Add(d.SentimentWeighted)
+		s.risk.Add(d.RiskWeighted)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, s := range stats {
+		n := float64(s.n)
+		s.sentMean, s.riskMean = s.sent.Value()/n, s.risk.Value()/n
+	}
+	if err := p.rows(func(k key, d *Day, _ bool) error {
+		s := stats[k.day]
+		ds, dr := d.SentimentWeighted-s.sentMean, d.RiskWeighted-s.riskMean
+		s.sentD.Add(ds)
+		s.sentD2.Add(ds * ds)
+		s.riskD.Add(dr)
+		s.riskD2.Add(dr * dr)
+		return nil
+	}); err != nil {
+		return err
+	}
+	weights := p.opts.Smoothing.Weights()
+	keep := int64(max(BuzzWindow, len(weights)))
+	var (
+		company string
+		past    []row // the company's earlier days within keep, oldest first
+	)
+	return p.rows(func(k key, d *Day, emit bool) error {
+		if k.company != company {
+			company, past = k.company, past[:0]
+		}
+		drop := 0
+		for drop < len(past) && k.day-past[drop].day > keep {
+			drop++
+		}
+		past = append(past[:0], past[drop:]...)
+		buzz(d, past, k.day, p.first)
+		past = append(past, row{k.day, d.Mentions, d.SentimentWeighted, d.RiskWeighted})
+		smooth(d, past, weights)
+		zscores(d, stats[k.day], p.opts.ZMin)
+		if !emit {
+			return nil
+		}
+		return fn(*d)
+	})
+}
+
+// rows calls fn with every row of the panel in key order: the daily
+// statistics of the cells (emit true) merged with the history rows (emit
+// false), a cell taking the place of a history row of the same key.
+func (p *Panel) rows(fn func(k key, d *Day, emit bool) error) error {
+	hist := make([]key, 0, len(p.history))
+	for k := range p.history {
+		hist = append(hist, k)
+	}
+	slices.SortFunc(hist, compareKeys)
+	h := 0
+	flush := func(upto *key) error {
+		for ; h < len(hist) && (upto == nil || compareKeys(hist[h], *upto) <= 0); h++ {
+			if upto != nil && compareKeys(hist[h], *upto) == 0 {
+				continue // the cell replaces it
+			}
+			d := p.history[hist[h]]
+			if err := fn(hist[h], &d, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := p.mergeRuns(true, func(k key, c *Cell) error {
+		if err := flush(&k); err != nil {
+			return err
+		}
+		d := c.Day(k.company, time.Unix(k.day*86400, 0).UTC())
+		return fn(k, &d, true)
+	})
+	if err != nil {
+		return err
+	}
+	return flush(nil)
+}
+
+// buzz sets d.Buzz: today's mentions over the mean daily mentions of the
+// BuzzWindow calendar days before, counting days without mentions as 0 but
+// only days the panel covers (from first, its earliest date), so the start
+// of a run does not look like a quiet month. past holds the company's
+// earlier rows, oldest first.
+func buzz(d *Day, past []row, today, first int64) {
 	from := max(first, today-BuzzWindow)
 	span := today - from
 	total := 0
-	for j := i - 1; j >= start && keys[j].day >= from; j-- {
-		total += out[j].Mentions
+	for j := len(past) - 1; j >= 0 && past[j].day >= from; j-- {
+		total += past[j].mentions
 	}
-	out[i].Buzz = math.NaN()
+	d.Buzz = math.NaN()
 	if span > 0 && total > 0 {
-		out[i].Buzz = float64(out[i].Mentions) / (float64(total) / float64(span))
+		d.Buzz = float64(d.Mentions) / (float64(total) / float64(span))
 	}
 }
 
-// smooth sets the indices of out[i]: the weighted mean of the daily values
-// over the window, w(ℓ) for the day ℓ days back. Days without news
-// contribute nothing; the weights of the days with news are renormalised.
-func smooth(out []Day, keys []key, start, i int, weights []float64) {
-	today := keys[i].day
+// smooth sets the indices of d: the weighted mean of the daily values over
+// the window, w(ℓ) for the day ℓ days back. Days without news contribute
+// nothing; the weights of the days with news are renormalised. past ends
+// with today's row.
+func smooth(d *Day, past []row, weights []float64) {
+	today := past[len(past)-1].day
 	var ws, sent, risk float64
-	for j := i; j >= start; j-- {
-		lag := today - keys[j].day
+	for j := len(past) - 1; j >= 0; j-- {
+		lag := today - past[j].day
 		if lag >= int64(len(weights)) {
 			break
 		}
 		w := weights[lag]
 		ws += w
-		sent += w * out[j].SentimentWeighted
-		risk += w * out[j].RiskWeighted
+		sent += w * past[j].sent
+		risk += w * past[j].risk
 	}
-	out[i].SentimentIndex, out[i].RiskIndex = math.NaN(), math.NaN()
+	d.SentimentIndex, d.RiskIndex = math.NaN(), math.NaN()
 	if ws > 0 {
-		out[i].SentimentIndex, out[i].RiskIndex = sent/ws, risk/ws
+		d.SentimentIndex, d.RiskIndex = sent/ws, risk/ws
 	}
 }
 
-// zscores sets the cross-sectional z-scores: (x − mean) / sd over the
-// companies with a row that day, sd the sample standard deviation; NaN when
-// fewer than zmin companies had news or all had the same value.
-func zscores(out []Day, keys []key, zmin int) {
-	byDay := map[int64][]int{}
-	for i, k := range keys {
-		byDay[k.day] = append(byDay[k.day], i) // ascending company id
+// zscores sets the cross-sectional z-scores of d: (x − mean) / sd over the
+// companies with a row that day, sd the sample standard deviation
+// (computed in two passes, corrected as in gonum's stat.MeanStdDev); NaN
+// when fewer than zmin companies had news or all had the same value.
+func zscores(d *Day, s *dayStats, zmin int) {
+	d.SentimentZ, d.RiskZ = math.NaN(), math.NaN()
+	if s.n < zmin || s.n < 2 {
+		return
 	}
-	for i := range out {
-		out[i].SentimentZ, out[i].RiskZ = math.NaN(), math.NaN()
+	n := float64(s.n)
+	sd := func(dev, dev2 *Sum) float64 {
+		c := dev.Value()
+		return math.Sqrt(max(0, (dev2.Value()-c*c/n)/(n-1)))
 	}
-	for _, rows := range byDay {
-		if len(rows) < zmin || len(rows) < 2 {
-			continue
-		}
-		sent, risk := make([]float64, len(rows)), make([]float64, len(rows))
-		for j, r := range rows {
-			sent[j], risk[j] = out[r].SentimentWeighted, out[r].RiskWeighted
-		}
-		sm, ss := stat.MeanStdDev(sent, nil)
-		rm, rs := stat.MeanStdDev(risk, nil)
-		for _, r := range rows {
-			if ss > 0 {
-				out[r].SentimentZ = (out[r].SentimentWeighted - sm) / ss
-			}
-			if rs > 0 {
-				out[r].RiskZ = (out[r].RiskWeighted - rm) / rs
-			}
-		}
+	if ss := sd(&s.sentD, &s.sentD2); ss > 0 {
+		d.SentimentZ = (d.SentimentWeighted - s.sentMean) / ss
+	}
+	if rs := sd(&s.riskD, &s.riskD2); rs > 0 {
+		d.RiskZ = (d.RiskWeighted - s.riskMean) / rs
 	}
 }

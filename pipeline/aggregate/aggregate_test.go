@@ -23,7 +23,7 @@ func TestDays(t *testing.T) {
 	p.Add(Obs{CompanyID: "asml", CompanyName: "ASML", Date: day("2021-09-01"), ArticleID: "a", Mentions: 1, Relevance: 25, Sentiment: -0.2, Risk: 0.8})
 	p.Add(Obs{CompanyID: "philips", CompanyName: "Philips", Date: day("2021-09-02"), ArticleID: "a", Mentions: 2, Relevance: 0, Sentiment: 0.1, Risk: 0.3})
 
-	got := p.Days()
+	got := mustDays(t, p)
 	want := []Day{
 		{CompanyID: "asml", CompanyName: "ASML", Date: day("2021-09-01"), Articles: 2, Mentions: 4,
 			SentimentMean: 0.2, SentimentWeighted: (0.6*75 - 0.2*25) / 100, RiskMean: 0.4, RiskWeighted: 0.8 * 25 / 100, RiskMax: 0.8,
@@ -65,12 +65,17 @@ func TestDays(t *testing.T) {
 
 func ExamplePanel() {
 	p := New(Options{})
+	defer p.Close() // removes spilled runs, if the panel outgrew Options.MaxCells
 	d := time.Date(2021, 9, 14, 0, 0, 0, 0, time.UTC)
 	p.Add(Obs{CompanyID: "ing", CompanyName: "ING Groep", Date: d, ArticleID: "x", Mentions: 2, Relevance: 80, Sentiment: -0.4, Risk: 0.7})
 	p.Add(Obs{CompanyID: "ing", CompanyName: "ING Groep", Date: d, ArticleID: "y", Mentions: 1, Relevance: 20, Sentiment: 0.6, Risk: 0.1})
-	for _, day := range p.Days() {
-		fmt.Printf("%s %s articles=%d mean=%.2f weighted=%.2f risk_max=%.2f\n",
+	err := p.Each(func(day Day) error {
+		_, err := fmt.Printf("%s %s articles=%d mean=%.2f weighted=%.2f risk_max=%.2f\n",
 			day.CompanyID, day.Date.Format("2006-01-02"), day.Articles, day.SentimentMean, day.SentimentWeighted, day.RiskMax)
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
 	}
 	// Output: ing 2021-09-14 articles=2 mean=0.10 weighted=-0.20 risk_max=0.70
 }
@@ -94,7 +99,7 @@ func TestHistory(t *testing.T) {
 	// Two other companies on 2 September for the z-scores.
 	p.Add(Obs{CompanyID: "ing", Date: day("2021-09-02"), ArticleID: "b", Mentions: 1, Sentiment: 0.3, Risk: 0.0})
 	p.Add(Obs{CompanyID: "kbc", Date: day("2021-09-02"), ArticleID: "e", Mentions: 1, Sentiment: 0.1, Risk: 0.8})
-	days := p.Days()
+	days := mustDays(t, p)
 	if len(days) != 5 {
 		t.Fatalf("got %d days, want 5", len(days))
 	}
@@ -212,7 +217,7 @@ func TestAddHistory(t *testing.T) {
 		all.Add(o)
 	}
 	var want []Day
-	for _, d := range all.Days() {
+	for _, d := range mustDays(t, all) {
 		if d.Date.Equal(day("2021-09-11")) {
 			want = append(want, d)
 		}
@@ -227,7 +232,7 @@ func TestAddHistory(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := New(opts)
-			for _, d := range all.Days() {
+			for _, d := range mustDays(t, all) {
 				if d.Date.Before(day("2021-09-11")) && !d.Date.Before(day(tc.from)) {
 					p.AddHistory(d)
 				}
@@ -238,7 +243,7 @@ func TestAddHistory(t *testing.T) {
 			for _, o := range obs[4:] {
 				p.Add(o)
 			}
-			got := p.Days()
+			got := mustDays(t, p)
 			if len(got) != len(want) {
 				t.Fatalf("got %d rows, want %d (history rows must not be returned)", len(got), len(want))
 			}
@@ -259,4 +264,14 @@ func TestAddHistory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustDays returns p.Days() and fails the test on error.
+func mustDays(t *testing.T, p *Panel) []Day {
+	t.Helper()
+	days, err := p.Days()
+	if err != nil {
+		t.Fatalf("Days: %v", err)
+	}
+	return days
 }

@@ -147,4 +147,10 @@ type Options struct {
 	MaxArticleBytes int
 	// Logger receives notes about skipped files and directories; nil discards them.
 	Logger *slog.Logger
+	// MaxIDs is the number of article ids kept in memory for the duplicate
+	// check before they are spilled to SpillDir; 0 means DefaultMaxIDs.
+	MaxIDs int
+	// SpillDir holds the spilled ids ("" means os.TempDir()). The files
+	// are unlinked on creation where the system allows it.
+	SpillDir string
 }

@@ -64,7 +64,10 @@
 // (with the byte offset), NUL bytes, an empty file, a line that is not a
 // JSON object, a missing or impossible date, a missing id, no text, an
 // article over the size limit, an unreadable file, damaged gzip, and an id
-// already seen in the walk (the first one wins; the detail names where it
-// was). A missing or unreadable top-level input is not a Reject but an
+// already seen in the walk (the first one wins; the detail names the file
+// and line where it was). The ids seen are kept as 128-bit hashes: the
+// newest in memory, older ones in sorted runs on disk behind Bloom filters
+// (see Options.MaxIDs), so the check costs about 1.2 bytes of memory per
+// article however long the walk. A missing or unreadable top-level input is not a Reject but an
 // error from Walk, because it is a usage problem.
 package ingest

@@ -81,7 +81,8 @@ func isHidden(name string) bool { return strings.HasPrefix(name, ".") }
 type Reader struct {
 	max     int
 	log     *slog.Logger
-	seen    map[string]Origin
+	seen    *idSet
+	names   []string // input names in reading order, indexed by packed origins
 	skipped int
 	files   []InputFile
 }
@@ -99,7 +100,7 @@ func (r *Reader) Files() []InputFile { return slices.Clone(r.files) }
 
 // NewReader returns a Reader configured by opts.
 func NewReader(opts Options) *Reader {
-	r := &Reader{max: opts.MaxArticleBytes, log: opts.Logger, seen: make(map[string]Origin)}
+	r := &Reader{max: opts.MaxArticleBytes, log: opts.Logger, seen: newIDSet(opts.SpillDir, opts.MaxIDs)}
 	if r.max <= 0 {
 		r.max = DefaultMaxArticleBytes
 	}
@@ -575,6 +576,44 @@ func (r *Reader) readJSONL(ctx context.Context, br *bufio.Reader, src *srcReader
 	}
 }
 
+// idKey identifies an article id by its hash: 16 bytes whatever the id's
+// length. Two ids would be taken for one only if their SHA-256 agreed on
+// 128 bits.
+type idKey [16]byte
+
+// Where an id was first seen is packed into 64 bits: the input's index in
+// Reader.names and the line.
+const (
+	lineBits = 36
+	maxLine  = 1<<lineBits - 1
+	maxFile  = 1<<(64-lineBits) - 1
+)
+
+// packOrigin packs the current input (the last of r.names) and a line;
+// lines beyond 2³⁶ saturate, inputs beyond 2²⁸ are reported as unknown.
+func (r *Reader) packOrigin(o Origin) uint64 {
+	if n := len(r.names); n == 0 || r.names[n-1] != o.File {
+		r.names = append(r.names, o.File)
+	}
+	file := uint64(min(len(r.names)-1, maxFile))
+	return file<<lineBits | uint64(min(max(o.Line, 0), maxLine))
+}
+
+// unpackOrigin is the inverse of packOrigin.
+func (r *Reader) unpackOrigin(p uint64) Origin {
+	file, line := int(p>>lineBits), int(p&maxLine)
+	if file >= maxFile || file >= len(r.names) {
+		return Origin{File: "an earlier input", Line: line}
+	}
+	return Origin{File: r.names[file], Line: line}
+}
+
+// Close releases the files in which a long walk keeps the ids it has seen.
+func (r *Reader) Close() error {
+	r.seen.close()
+	return nil
+}
+
 // emit hands rec to fn after the duplicate check, which must happen here,
 // in walk order, for "first one wins" to be deterministic.
 func (r *Reader) emit(ctx context.Context, rec Record, fn func(Record) error) error {
@@ -582,11 +621,20 @@ func (r *Reader) emit(ctx context.Context, rec Record, fn func(Record) error) er
 		return err
 	}
 	if a := rec.Article; a != nil {
-		if first, ok := r.seen[a.ID]; ok {
+		h := sha256.Sum256([]byte(a.ID))
+		k := idKey(h[:16])
+		first, ok, err := r.seen.lookup(k)
+		if err != nil {
+			return err
+		}
+		if ok {
 			rec.Article = nil
-			rec.Reject = &Reject{Origin: a.Origin, ID: a.ID, Reason: ReasonDuplicateID, Detail: fmt.Sprintf("id %q first seen at %s", a.ID, first)}
+			at := r.unpackOrigin(first)
+			rec.Reject = &Reject{Origin: a.Origin, ID: a.ID, Reason: ReasonDuplicateID, Detail: fmt.Sprintf("id %q first seen at %s", a.ID, at)}
 		} else {
-			r.seen[a.ID] = a.Origin
+			if err := r.seen.add(k, r.packOrigin(a.Origin)); err != nil {
+				return err
+			}
 			if a.Repaired != "" {
 				r.log.Info("repaired input text", "file", a.Origin.String(), "id", a.ID, "repairs", a.Repaired)
 			}

@@ -1,0 +1,418 @@
+package aggregate
+
+import (
+	"bufio"
+	"container/heap"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+)
+
+// A panel holds at most Options.MaxCells cells in memory. Beyond that it
+// writes them, sorted by company and day, to a run file and starts afresh;
+// reading the panel merges the runs with the cells still in memory. A cell
+// that appears in several runs is merged exactly (Cell.Merge), so the
+// result does not depend on when the panel spilled.
+
+// DefaultMaxCells is the number of company-day cells a panel keeps in
+// memory before it spills them to disk: about 10 MB.
+const DefaultMaxCells = 1 << 14
+
+// maxRuns is the number of run files a panel keeps open before it merges
+// them into one, which bounds open files and merge fan-in.
+const maxRuns = 32
+
+// run is one spilled, sorted batch of cells. The file is unlinked as soon
+// as it is created where the system allows it, so a killed run leaves
+// nothing behind; path is kept only where it does not.
+type run struct {
+	f    *os.File
+	path string // non-empty: still to be removed by Close
+}
+
+// spill writes the cells in memory to a new run and clears them.
+func (p *Panel) spill() error {
+	keys := p.sortedKeys()
+	r, err := p.newRun()
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(r.f, 1<<16)
+	var buf []byte
+	for _, k := range keys {
+		buf = encodeCell(buf[:0], k, p.cells[k])
+		if _, err := w.Write(buf); err != nil {
+			r.close()
+			return fmt.Errorf("spill panel: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		r.close()
+		return fmt.Errorf("spill panel: %w", err)
+	}
+	p.runs = append(p.runs, r)
+	clear(p.cells)
+	if len(p.runs) >= maxRuns {
+		return p.compact()
+	}
+	return nil
+}
+
+// compact merges every run into one.
+func (p *Panel) compact() error {
+	r, err := p.newRun()
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(r.f, 1<<16)
+	var buf []byte
+	err = p.mergeRuns(false, func(k key, c *Cell) error {
+		buf = encodeCell(buf[:0], k, c)
+		_, err := w.Write(buf)
+		return err
+	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		r.close()
+		return fmt.Errorf("compact panel runs: %w", err)
+	}
+	for _, old := range p.runs {
+		old.close()
+	}
+	p.runs = []run{r}
+	return nil
+}
+
+func (p *Panel) newRun() (run, error) {
+	f, err := os.CreateTemp(p.opts.SpillDir, ".marktstem-panel-*")
+	if err != nil {
+		return run{}, fmt.Errorf("spill panel: %w", err)
+	}
+	r := run{f: f}
+	if os.Remove(f.Name()) != nil {
+		r.path = f.Name() // e.g. Windows: remove it on Close
+	}
+	return r, nil
+}
+
+func (r run) close() {
+	r.f.Close()
+	if r.path != "" {
+		os.Remove(r.path)
+	}
+}
+
+// Close releases the panel's run files. A panel that never spilled holds
+// none; Close is still safe to call, more than once.
+func (p *Panel) Close() error {
+	for _, r := range p.runs {
+		r.close()
+	}
+	p.runs = nil
+	return nil
+}
+
+// sortedKeys returns the keys of the cells in memory, by company then day.
+func (p *Panel) sortedKeys() []key {
+	keys := make([]key, 0, len(p.cells))
+	for k := range p.cells {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareKeys)
+	return keys
+}
+
+func compareKeys(a, b key) int {
+	if a.company != b.company {
+		if a.company < b.company {
+			return -1
+		}
+		return 1
+	}
+	switch {
+	case a.day < b.day:
+		return -1
+	case a.day > b.day:
+		return 1
+	}
+	return 0
+}
+
+// cursor is one sorted source of cells.
+type cursor struct {
+	k    key
+	c    *Cell
+	next func() (key, *Cell, error) // io.EOF at the end
+}
+
+type cursors []*cursor
+
+func (h cursors) Len() int           { return len(h) }
+func (h cursors) Less(i, j int) bool { return compareKeys(h[i].k, h[j].k) < 0 }
+func (h cursors) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *cursors) Push(x any)        { *h = append(*h, x.(*cursor)) }
+func (h *cursors) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// mergeRuns calls fn with every cell of the runs (and, when withMemory, of
+// the cells in memory) in key order, cells of the same key merged.
+func (p *Panel) mergeRuns(withMemory bool, fn func(key, *Cell) error) error {
+	var h cursors
+	add := func(next func() (key, *Cell, error)) error {
+		k, c, err := next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		h = append(h, &cursor{k: k, c: c, next: next})
+		return nil
+	}
+	for _, r := range p.runs {
+		if _, err := r.f.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("read panel run: %w", err)
+		}
+		if err := add(runReader(bufio.NewReaderSize(r.f, 1<<16))); err != nil {
+			return err
+		}
+	}
+	if withMemory {
+		keys := p.sortedKeys()
+		i := 0
+		if err := add(func() (key, *Cell, error) {
+			if i == len(keys) {
+				return key{}, nil, io.EOF
+			}
+			k := keys[i]
+			i++
+			return k, p.cells[k], nil
+		}); err != nil {
+			return err
+		}
+	}
+	heap.Init(&h)
+	for len(h) > 0 {
+		top := h[0]
+		k := top.k
+		var acc *Cell
+		owned := false
+		for len(h) > 0 && compareKeys(h[0].k, k) == 0 {
+			cur := h[0]
+			switch {
+			case acc == nil:
+				acc = cur.c
+			case !owned:
+				// The first cell may be one the panel holds in memory,
+				// and a panel is read more than once: merge into a copy.
+				acc, owned = acc.clone(), true
+				fallthrough
+			default:
+				acc.Merge(*cur.c)
+			}
+			nk, nc, err := cur.next()
+			switch {
+			case err == io.EOF:
+				heap.Pop(&h)
+			case err != nil:
+				return err
+			default:
+				cur.k, cur.c = nk, nc
+				heap.Fix(&h, 0)
+			}
+		}
+		if err := fn(k, acc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeCell appends the binary form of one cell to buf.
+func encodeCell(buf []byte, k key, c *Cell) []byte {
+	buf = appendString(buf, k.company)
+	buf = binary.AppendVarint(buf, k.day)
+	buf = appendString(buf, c.Name)
+	buf = binary.AppendUvarint(buf, uint64(c.Articles))
+	buf = binary.AppendUvarint(buf, uint64(c.Mentions))
+	buf = binary.AppendUvarint(buf, uint64(c.Negative))
+	for _, s := range c.sums() {
+		buf = appendSum(buf, *s)
+	}
+	for _, f := range []float64{c.SentMin, c.SentMax, c.RiskMin, c.RiskMax} {
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f))
+	}
+	buf = binary.AppendUvarint(buf, uint64(c.NumCats))
+	hasCats := byte(0)
+	if c.HasCats {
+		hasCats = 1
+	}
+	buf = append(buf, hasCats)
+	buf = binary.AppendUvarint(buf, uint64(len(c.Cats)))
+	for _, s := range c.Cats {
+		buf = appendSum(buf, s)
+	}
+	return buf
+}
+
+// clone returns a deep copy of c.
+func (c *Cell) clone() *Cell {
+	cp := *c
+	for _, s := range cp.sums() {
+		s.Partials = slices.Clone(s.Partials)
+	}
+	cp.Cats = slices.Clone(c.Cats)
+	for i := range cp.Cats {
+		cp.Cats[i].Partials = slices.Clone(cp.Cats[i].Partials)
+	}
+	return &cp
+}
+
+func (c *Cell) sums() []*Sum {
+	return []*Sum{&c.Sent, &c.Sent2, &c.Risk, &c.Risk2, &c.Rel, &c.RelSent, &c.RelRisk}
+}
+
+func appendString(buf []byte, s string) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
+}
+
+func appendSum(buf []byte, s Sum) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s.Partials)))
+	for _, f := range s.Partials {
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f))
+	}
+	return buf
+}
+
+// errCorruptRun reports a run file that does not decode: the disk or the
+// file system under the spill directory failed.
+var errCorruptRun = errors.New("corrupt panel run")
+
+// runReader returns a function that decodes the cells of a run one by one.
+func runReader(r *bufio.Reader) func() (key, *Cell, error) {
+	d := decoder{r: r}
+	return func() (key, *Cell, error) {
+		if _, err := r.Peek(1); err == io.EOF {
+			return key{}, nil, io.EOF
+		}
+		var k key
+		c := &Cell{}
+		k.company = d.string()
+		k.day = d.varint()
+		c.Name = d.string()
+		c.Articles, c.Mentions, c.Negative = int(d.uvarint()), int(d.uvarint()), int(d.uvarint())
+		for _, s := range c.sums() {
+			*s = d.sum()
+		}
+		c.SentMin, c.SentMax, c.RiskMin, c.RiskMax = d.float(), d.float(), d.float(), d.float()
+		c.NumCats = int(d.uvarint())
+		c.HasCats = d.byte() == 1
+		if n := d.uvarint(); n > 0 && d.err == nil {
+			if n > 1<<16 {
+				return key{}, nil, fmt.Errorf("%w: %d categories", errCorruptRun, n)
+			}
+			c.Cats = make([]Sum, n)
+			for i := range c.Cats {
+				c.Cats[i] = d.sum()
+			}
+		}
+		if d.err != nil {
+			return key{}, nil, fmt.Errorf("%w: %w", errCorruptRun, d.err)
+		}
+		return k, c, nil
+	}
+}
+
+// decoder reads the binary form of cells, keeping the first error.
+type decoder struct {
+	r   *bufio.Reader
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(d.r)
+	d.fail(err)
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, err := binary.ReadVarint(d.r)
+	d.fail(err)
+	return v
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	b, err := d.r.ReadByte()
+	d.fail(err)
+	return b
+}
+
+func (d *decoder) float() float64 {
+	var b [8]byte
+	if d.err != nil {
+		return 0
+	}
+	_, err := io.ReadFull(d.r, b[:])
+	d.fail(err)
+	return math.Float64frombits(binary.LittleEndian.Uint64(b[:]))
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if n > 1<<20 {
+		d.fail(fmt.Errorf("string of %d bytes", n))
+		return ""
+	}
+	b := make([]byte, n)
+	_, err := io.ReadFull(d.r, b)
+	d.fail(err)
+	return string(b)
+}
+
+func (d *decoder) sum() Sum {
+	n := d.uvarint()
+	if d.err != nil || n == 0 {
+		return Sum{}
+	}
+	if n > 1<<10 {
+		d.fail(fmt.Errorf("sum of %d partials", n))
+		return Sum{}
+	}
+	s := Sum{Partials: make([]float64, n)}
+	for i := range s.Partials {
+		s.Partials[i] = d.float()
+	}
+	return s
+}
+
+func (d *decoder) fail(err error) {
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+}
