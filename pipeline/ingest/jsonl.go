@@ -109,6 +109,10 @@ func parseJSONLine(data []byte, o Origin) Record {
 		return reject("", ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d, and not Windows-1252 text either", o.Offset+int64(bad)))
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		// Only a byte-order mark, which the repair removed.
+		return reject("", ReasonBadJSON, "line holds no JSON, only a byte-order mark")
+	}
 	if trimmed[0] != '{' {
 		// Unmarshal into a struct would accept null silently and give a
 		// vague message for the rest, so say plainly what was found.

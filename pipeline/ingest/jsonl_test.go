@@ -41,6 +41,7 @@ func TestJSONL(t *testing.T) {
 			want:   []string{`A a 2024-03-14T00:00:00Z day stdin:1 "T"`, `R bad_json stdin:2`},
 			detail: "unexpected end of JSON input",
 		},
+		{name: "only a byte-order mark", in: "{\"id\":\"a\",\"published\":\"2024-03-14\",\"title\":\"T\"}\n\xfe\xff\n", want: []string{`A a 2024-03-14T00:00:00Z day stdin:1 "T"`, `R bad_json stdin:2`}, detail: "byte-order mark"},
 		{name: "array", in: "{}\n[1,2]\n", want: []string{`R missing_id stdin:1`, `R bad_json stdin:2`}},
 		{name: "null", in: "{\"id\":\"x\"}\nnull\n", want: []string{`R missing_date stdin:1`, `R bad_json stdin:2`}},
 		{name: "wrong field type", in: `{"id":"a","published":"2024-03-14","title":5}`, want: []string{`R bad_json stdin:1`}, detail: "title"},
