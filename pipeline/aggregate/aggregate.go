@@ -266,7 +266,7 @@ func (p *Panel) rows(fn func(k key, d *Day, emit bool) error) error {
 		}
 		return nil
 	}
-	err := p.mergeRuns(true, func(k key, c *Cell) error {
+	err := p.mergeRuns(func(k key, c *Cell) error {
 		if err := flush(&k); err != nil {
 			return err
 		}

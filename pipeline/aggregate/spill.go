@@ -19,74 +19,83 @@ import (
 // result does not depend on when the panel spilled.
 
 // DefaultMaxCells is the number of company-day cells a panel keeps in
-// memory before it spills them to disk: about 10 MB.
-const DefaultMaxCells = 1 << 14
-
-// maxRuns is the number of run files a panel keeps open before it merges
-// them into one, which bounds open files and merge fan-in.
-const maxRuns = 32
+// memory before it spills them to disk: about 3 MB.
+const DefaultMaxCells = 1 << 12
 
 // run is one spilled, sorted batch of cells. The file is unlinked as soon
 // as it is created where the system allows it, so a killed run leaves
 // nothing behind; path is kept only where it does not.
 type run struct {
-	f    *os.File
-	path string // non-empty: still to be removed by Close
+	f     *os.File
+	path  string // non-empty: still to be removed by Close
+	cells int
 }
 
-// spill writes the cells in memory to a new run and clears them.
+// spill writes the cells in memory to a new run and clears them. Runs of
+// similar size are then merged, like the digits of a binary counter: the
+// panel holds at most log₂(cells/MaxCells) runs, and each cell is rewritten
+// as often.
 func (p *Panel) spill() error {
 	keys := p.sortedKeys()
-	r, err := p.newRun()
+	i := 0
+	r, err := p.writeRun(func() (key, *Cell, error) {
+		if i == len(keys) {
+			return key{}, nil, io.EOF
+		}
+		k := keys[i]
+		i++
+		return k, p.cells[k], nil
+	})
 	if err != nil {
 		return err
-	}
-	w := bufio.NewWriterSize(r.f, 1<<16)
-	var buf []byte
-	for _, k := range keys {
-		buf = encodeCell(buf[:0], k, p.cells[k])
-		if _, err := w.Write(buf); err != nil {
-			r.close()
-			return fmt.Errorf("spill panel: %w", err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		r.close()
-		return fmt.Errorf("spill panel: %w", err)
 	}
 	p.runs = append(p.runs, r)
 	clear(p.cells)
-	if len(p.runs) >= maxRuns {
-		return p.compact()
+	for n := len(p.runs); n >= 2 && p.runs[n-2].cells <= 2*p.runs[n-1].cells; n = len(p.runs) {
+		pair := p.runs[n-2:]
+		next, err := p.merge(pair, false)
+		var merged run
+		if err == nil {
+			merged, err = p.writeRun(next)
+		}
+		if err != nil {
+			return fmt.Errorf("merge panel runs: %w", err)
+		}
+		pair[0].close()
+		pair[1].close()
+		p.runs = append(p.runs[:n-2], merged)
 	}
 	return nil
 }
 
-// compact merges every run into one.
-func (p *Panel) compact() error {
+// writeRun writes the cells next yields, in key order, to a new run.
+func (p *Panel) writeRun(next func() (key, *Cell, error)) (run, error) {
 	r, err := p.newRun()
 	if err != nil {
-		return err
+		return run{}, err
 	}
 	w := bufio.NewWriterSize(r.f, 1<<16)
 	var buf []byte
-	err = p.mergeRuns(false, func(k key, c *Cell) error {
-		buf = encodeCell(buf[:0], k, c)
-		_, err := w.Write(buf)
-		return err
-	})
-	if err == nil {
-		err = w.Flush()
+	for {
+		k, c, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err == nil {
+			buf = encodeCell(buf[:0], k, c)
+			_, err = w.Write(buf)
+		}
+		if err != nil {
+			r.close()
+			return run{}, fmt.Errorf("spill panel: %w", err)
+		}
+		r.cells++
 	}
-	if err != nil {
+	if err := w.Flush(); err != nil {
 		r.close()
-		return fmt.Errorf("compact panel runs: %w", err)
+		return run{}, fmt.Errorf("spill panel: %w", err)
 	}
-	for _, old := range p.runs {
-		old.close()
-	}
-	p.runs = []run{r}
-	return nil
+	return r, nil
 }
 
 func (p *Panel) newRun() (run, error) {
@@ -164,9 +173,31 @@ func (h *cursors) Pop() any {
 	return x
 }
 
-// mergeRuns calls fn with every cell of the runs (and, when withMemory, of
-// the cells in memory) in key order, cells of the same key merged.
-func (p *Panel) mergeRuns(withMemory bool, fn func(key, *Cell) error) error {
+// mergeRuns calls fn with every cell of the panel, on disk and in memory,
+// in key order, cells of the same key merged.
+func (p *Panel) mergeRuns(fn func(key, *Cell) error) error {
+	next, err := p.merge(p.runs, true)
+	if err != nil {
+		return err
+	}
+	for {
+		k, c, err := next()
+		if err == io.EOF {
+			return nil
+		}
+		if err == nil {
+			err = fn(k, c)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// merge returns a function that yields the cells of runs (and, when
+// withMemory, of the cells in memory) in key order, cells of the same key
+// merged, then io.EOF.
+func (p *Panel) merge(runs []run, withMemory bool) (func() (key, *Cell, error), error) {
 	var h cursors
 	add := func(next func() (key, *Cell, error)) error {
 		k, c, err := next()
@@ -179,12 +210,12 @@ func (p *Panel) mergeRuns(withMemory bool, fn func(key, *Cell) error) error {
 		h = append(h, &cursor{k: k, c: c, next: next})
 		return nil
 	}
-	for _, r := range p.runs {
+	for _, r := range runs {
 		if _, err := r.f.Seek(0, io.SeekStart); err != nil {
-			return fmt.Errorf("read panel run: %w", err)
+			return nil, fmt.Errorf("read panel run: %w", err)
 		}
 		if err := add(runReader(bufio.NewReaderSize(r.f, 1<<16))); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if withMemory {
@@ -198,13 +229,15 @@ func (p *Panel) mergeRuns(withMemory bool, fn func(key, *Cell) error) error {
 			i++
 			return k, p.cells[k], nil
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	heap.Init(&h)
-	for len(h) > 0 {
-		top := h[0]
-		k := top.k
+	return func() (key, *Cell, error) {
+		if len(h) == 0 {
+			return key{}, nil, io.EOF
+		}
+		k := h[0].k
 		var acc *Cell
 		owned := false
 		for len(h) > 0 && compareKeys(h[0].k, k) == 0 {
@@ -225,17 +258,14 @@ func (p *Panel) mergeRuns(withMemory bool, fn func(key, *Cell) error) error {
 			case err == io.EOF:
 				heap.Pop(&h)
 			case err != nil:
-				return err
+				return key{}, nil, err
 			default:
 				cur.k, cur.c = nk, nc
 				heap.Fix(&h, 0)
 			}
 		}
-		if err := fn(k, acc); err != nil {
-			return err
-		}
-	}
-	return nil
+		return k, acc, nil
+	}, nil
 }
 
 // encodeCell appends the binary form of one cell to buf.

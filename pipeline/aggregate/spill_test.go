@@ -90,6 +90,13 @@ func TestSpill(t *testing.T) {
 			if len(p.runs) == 0 {
 				t.Fatalf("no runs with %d cells in memory", maxCells)
 			}
+			// Runs merge like a binary counter: each is more than twice
+			// the size of the next.
+			for i := 1; i < len(p.runs); i++ {
+				if p.runs[i-1].cells <= 2*p.runs[i].cells {
+					t.Errorf("run %d has %d cells, run %d %d: want more than twice as many", i-1, p.runs[i-1].cells, i, p.runs[i].cells)
+				}
+			}
 			for pass := range 2 { // reading must not change the panel
 				if got := dump(mustDays(t, p)); got != want {
 					t.Fatalf("pass %d: rows differ from the in-memory panel:\n%.2000s", pass, diffLines(got, want))
