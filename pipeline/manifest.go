@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -64,15 +66,11 @@ type ManifestOutput struct {
 func newManifest(cfg Config, workers int, sum *Summary) (*Manifest, error) {
 	m := &Manifest{
 		Version: cfg.Version, RunTime: cfg.RunTime.UTC(), DurationSeconds: sum.Duration.Seconds(), Workers: workers,
-		Inputs: sum.Inputs,
 		Counts: ManifestCounts{
 			Read: sum.Read, Scored: sum.Scored, Rejected: sum.Rejected, RejectsByReason: sum.RejectsByReason,
 			SkippedFiles: sum.SkippedFiles, NearDuplicates: sum.Duplicates, Bytes: sum.Bytes, Tokens: sum.Tokens, Mentions: sum.Mentions,
 			Companies: len(sum.Companies), CompanyDays: sum.Days,
 		},
-	}
-	if m.Inputs == nil {
-		m.Inputs = []ingest.InputFile{}
 	}
 	for _, f := range cfg.Lexicons.Files {
 		m.Lexicons = append(m.Lexicons, ManifestLexicon{Path: f.Path, Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
@@ -101,23 +99,129 @@ func describeOutput(p string) (ManifestOutput, error) {
 	return ManifestOutput{Path: p, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// writeManifest writes m to dir/manifest.json atomically.
-func writeManifest(dir string, m *Manifest) (string, error) {
+// writeManifest writes m, with the inputs of log as its Inputs, to
+// dir/manifest.json atomically. The inputs stream from the log, so a run
+// over millions of files does not hold their list in memory; the file is
+// what json.MarshalIndent of the whole manifest would give.
+func writeManifest(dir string, m *Manifest, log *inputLog) (string, error) {
+	m.Inputs = []ingest.InputFile{}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return "", fmt.Errorf("manifest: %w", err)
 	}
+	const slot = "\n  \"inputs\": []"
+	at := bytes.Index(data, []byte(slot))
+	if at < 0 {
+		return "", fmt.Errorf("manifest: no inputs field")
+	}
 	final := filepath.Join(dir, ManifestFile)
-	if err := writeAtomic(final, append(data, '\n')); err != nil {
+	err = writeAtomicFunc(final, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		bw.Write(data[:at])
+		bw.WriteString("\n  \"inputs\": [")
+		n := 0
+		err := log.each(func(in ingest.InputFile) error {
+			b, err := json.MarshalIndent(in, "    ", "  ")
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				bw.WriteByte(',')
+			}
+			n++
+			bw.WriteString("\n    ")
+			_, err = bw.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString("\n  ")
+		}
+		bw.WriteByte(']')
+		bw.Write(data[at+len(slot):])
+		bw.WriteByte('\n')
+		return bw.Flush()
+	})
+	if err != nil {
 		return "", fmt.Errorf("manifest: %w", err)
 	}
 	return final, nil
+}
+
+// inputLog holds the inputs of a run, as JSON lines in an unlinked
+// temporary file, until the manifest is written.
+type inputLog struct {
+	f    *os.File
+	path string // non-empty: still to be removed by close
+	w    *bufio.Writer
+	enc  *json.Encoder
+	n    int
+}
+
+func newInputLog(dir string) (*inputLog, error) {
+	f, err := os.CreateTemp(dir, ".marktstem-inputs-*")
+	if err != nil {
+		return nil, fmt.Errorf("input list: %w", err)
+	}
+	l := &inputLog{f: f, w: bufio.NewWriter(f)}
+	if os.Remove(f.Name()) != nil {
+		l.path = f.Name()
+	}
+	l.enc = json.NewEncoder(l.w)
+	return l, nil
+}
+
+// add records one input.
+func (l *inputLog) add(in ingest.InputFile) error {
+	l.n++
+	if err := l.enc.Encode(in); err != nil {
+		return fmt.Errorf("input list: %w", err)
+	}
+	return nil
+}
+
+// each calls fn with every input, in the order added.
+func (l *inputLog) each(fn func(ingest.InputFile) error) error {
+	if err := l.w.Flush(); err != nil {
+		return fmt.Errorf("input list: %w", err)
+	}
+	dec := json.NewDecoder(bufio.NewReader(io.NewSectionReader(l.f, 0, 1<<62)))
+	for {
+		var in ingest.InputFile
+		err := dec.Decode(&in)
+		if err == io.EOF {
+			return nil
+		}
+		if err == nil {
+			err = fn(in)
+		}
+		if err != nil {
+			return fmt.Errorf("input list: %w", err)
+		}
+	}
+}
+
+func (l *inputLog) close() {
+	l.f.Close()
+	if l.path != "" {
+		os.Remove(l.path)
+	}
 }
 
 // writeAtomic replaces path with data: temp file in the same directory,
 // fsync, rename, fsync of the directory. Readers see the old or the new
 // file, never a torn one.
 func writeAtomic(path string, data []byte) error {
+	return writeAtomicFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomicFunc is writeAtomic with the content written by write.
+func writeAtomicFunc(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -131,7 +235,7 @@ func writeAtomic(path string, data []byte) error {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
+	if err := write(f); err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {

@@ -77,9 +77,9 @@ type Summary struct {
 	Read, Scored, Rejected int
 	RejectsByReason        map[string]int
 	SkippedFiles           int
-	Duplicates             int                // near-duplicate articles: written, but left out of company_daily
-	Inputs                 []ingest.InputFile // every input as read, with size and sha256
-	Manifest               string             // path of the run manifest
+	Duplicates             int    // near-duplicate articles: written, but left out of company_daily
+	InputFiles             int    // inputs read; the manifest lists each with its size and sha256
+	Manifest               string // path of the run manifest
 	Bytes, Tokens          int64
 	Mentions               int
 	Companies              []CompanyTotal // every company mentioned, by descending risk
@@ -198,7 +198,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 
 	an := NewAnalyzer(cfg.Lexicons, cfg.Registry)
-	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: cfg.MaxBytes, Logger: cfg.Logger, SpillDir: cfg.Panel.SpillDir})
+	inputs, err := newInputLog(cfg.Panel.SpillDir)
+	if err != nil {
+		return nil, err
+	}
+	defer inputs.close()
+	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: cfg.MaxBytes, Logger: cfg.Logger, SpillDir: cfg.Panel.SpillDir, OnInput: inputs.add})
 	defer reader.Close()
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -320,13 +325,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	sum.Outputs = outputs
 	sum.Companies = rank(totals)
-	sum.Inputs = reader.Files()
+	sum.InputFiles = inputs.n
 	sum.Duration = time.Since(begin)
 	man, err := newManifest(cfg, workers, sum)
 	if err != nil {
 		return nil, err
 	}
-	if sum.Manifest, err = writeManifest(cfg.OutDir, man); err != nil {
+	if sum.Manifest, err = writeManifest(cfg.OutDir, man, inputs); err != nil {
 		return nil, err
 	}
 	if m != nil {

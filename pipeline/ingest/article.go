@@ -150,7 +150,13 @@ type Options struct {
 	// MaxIDs is the number of article ids kept in memory for the duplicate
 	// check before they are spilled to SpillDir; 0 means DefaultMaxIDs.
 	MaxIDs int
-	// SpillDir holds the spilled ids ("" means os.TempDir()). The files
-	// are unlinked on creation where the system allows it.
+	// SpillDir holds the spilled ids and input names ("" means
+	// os.TempDir()). The files are unlinked on creation where the system
+	// allows it.
 	SpillDir string
+	// OnInput, when set, receives every input as it is finished, and the
+	// Reader keeps no list of them (Files returns nil): an archive of
+	// millions of files then costs no memory per file. An error stops the
+	// walk.
+	OnInput func(InputFile) error
 }

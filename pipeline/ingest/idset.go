@@ -219,3 +219,76 @@ func (r *idRun) close() {
 		os.Remove(r.path)
 	}
 }
+
+// nameLog keeps, on disk, the input names that packed origins point to:
+// an archive of millions of one-article files would otherwise hold every
+// path in memory until the end of the walk.
+type nameLog struct {
+	dir     string
+	f       *os.File
+	path    string // non-empty: still to be removed on close
+	w       *bufio.Writer
+	size    int64  // bytes written
+	last    string // the name added last, and its offset
+	lastOff int64
+}
+
+// add records name, unless it is the one added last, and returns its
+// offset.
+func (n *nameLog) add(name string) (int64, error) {
+	if n.f != nil && name == n.last {
+		return n.lastOff, nil
+	}
+	if n.f == nil {
+		f, err := os.CreateTemp(n.dir, ".marktstem-names-*")
+		if err != nil {
+			return 0, fmt.Errorf("spill input names: %w", err)
+		}
+		n.f, n.w = f, bufio.NewWriterSize(f, 1<<14)
+		if os.Remove(f.Name()) != nil {
+			n.path = f.Name()
+		}
+	}
+	rec := binary.AppendUvarint(nil, uint64(len(name)))
+	rec = append(rec, name...)
+	if _, err := n.w.Write(rec); err != nil {
+		return 0, fmt.Errorf("spill input names: %w", err)
+	}
+	n.last, n.lastOff = name, n.size
+	n.size += int64(len(rec))
+	return n.lastOff, nil
+}
+
+// at returns the name recorded at off.
+func (n *nameLog) at(off int64) (string, error) {
+	if n.f == nil || off >= n.size {
+		return "", fmt.Errorf("read input names: no name at %d", off)
+	}
+	if off == n.lastOff {
+		return n.last, nil
+	}
+	if err := n.w.Flush(); err != nil {
+		return "", fmt.Errorf("spill input names: %w", err)
+	}
+	r := bufio.NewReader(io.NewSectionReader(n.f, off, n.size-off))
+	l, err := binary.ReadUvarint(r)
+	if err != nil || l > uint64(n.size-off) {
+		return "", fmt.Errorf("read input names: bad record at %d", off)
+	}
+	b := make([]byte, l)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", fmt.Errorf("read input names: %w", err)
+	}
+	return string(b), nil
+}
+
+func (n *nameLog) close() {
+	if n.f == nil {
+		return
+	}
+	n.f.Close()
+	if n.path != "" {
+		os.Remove(n.path)
+	}
+	n.f = nil
+}

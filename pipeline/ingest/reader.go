@@ -82,7 +82,8 @@ type Reader struct {
 	max     int
 	log     *slog.Logger
 	seen    *idSet
-	names   []string // input names in reading order, indexed by packed origins
+	names   *nameLog
+	onInput func(InputFile) error
 	skipped int
 	files   []InputFile
 }
@@ -95,12 +96,14 @@ type InputFile struct {
 	Complete bool   `json:"complete"` // false when reading stopped early (error, cancellation)
 }
 
-// Files returns the inputs read so far, in reading order.
+// Files returns the inputs read so far, in reading order; nil when
+// Options.OnInput receives them instead.
 func (r *Reader) Files() []InputFile { return slices.Clone(r.files) }
 
 // NewReader returns a Reader configured by opts.
 func NewReader(opts Options) *Reader {
-	r := &Reader{max: opts.MaxArticleBytes, log: opts.Logger, seen: newIDSet(opts.SpillDir, opts.MaxIDs)}
+	r := &Reader{max: opts.MaxArticleBytes, log: opts.Logger, seen: newIDSet(opts.SpillDir, opts.MaxIDs),
+		names: &nameLog{dir: opts.SpillDir}, onInput: opts.OnInput}
 	if r.max <= 0 {
 		r.max = DefaultMaxArticleBytes
 	}
@@ -455,7 +458,12 @@ func (r *Reader) readStream(ctx context.Context, raw io.Reader, file, id string,
 			// so size and hash describe the whole file.
 			io.Copy(io.Discard, src)
 		}
-		r.files = append(r.files, InputFile{Path: file, Bytes: src.n, SHA256: hex.EncodeToString(h.Sum(nil)), Complete: rerr == nil && src.err == nil})
+		in := InputFile{Path: file, Bytes: src.n, SHA256: hex.EncodeToString(h.Sum(nil)), Complete: rerr == nil && src.err == nil}
+		if r.onInput == nil {
+			r.files = append(r.files, in)
+		} else if err := r.onInput(in); err != nil && rerr == nil {
+			rerr = err
+		}
 	}()
 	br := bufio.NewReaderSize(src, bufSize)
 	reject := func(line int, reason Reason, detail string, n int64) error {
@@ -581,36 +589,37 @@ func (r *Reader) readJSONL(ctx context.Context, br *bufio.Reader, src *srcReader
 // 128 bits.
 type idKey [16]byte
 
-// Where an id was first seen is packed into 64 bits: the input's index in
-// Reader.names and the line.
+// Where an id was first seen is packed into 64 bits: the offset of the
+// input's name in Reader.names and the line.
 const (
-	lineBits = 36
-	maxLine  = 1<<lineBits - 1
-	maxFile  = 1<<(64-lineBits) - 1
+	lineBits = 28
+	maxLine  = 1<<lineBits - 1 // later lines saturate
+	maxName  = 1<<(64-lineBits) - 1
 )
 
-// packOrigin packs the current input (the last of r.names) and a line;
-// lines beyond 2³⁶ saturate, inputs beyond 2²⁸ are reported as unknown.
-func (r *Reader) packOrigin(o Origin) uint64 {
-	if n := len(r.names); n == 0 || r.names[n-1] != o.File {
-		r.names = append(r.names, o.File)
+// packOrigin packs o, whose file is the input being read.
+func (r *Reader) packOrigin(o Origin) (uint64, error) {
+	off, err := r.names.add(o.File)
+	if err != nil {
+		return 0, err
 	}
-	file := uint64(min(len(r.names)-1, maxFile))
-	return file<<lineBits | uint64(min(max(o.Line, 0), maxLine))
+	return uint64(min(off, maxName))<<lineBits | uint64(min(max(o.Line, 0), maxLine)), nil
 }
 
 // unpackOrigin is the inverse of packOrigin.
-func (r *Reader) unpackOrigin(p uint64) Origin {
-	file, line := int(p>>lineBits), int(p&maxLine)
-	if file >= maxFile || file >= len(r.names) {
-		return Origin{File: "an earlier input", Line: line}
+func (r *Reader) unpackOrigin(p uint64) (Origin, error) {
+	off, line := int64(p>>lineBits), int(p&maxLine)
+	if off >= maxName {
+		return Origin{File: "an earlier input", Line: line}, nil
 	}
-	return Origin{File: r.names[file], Line: line}
+	name, err := r.names.at(off)
+	return Origin{File: name, Line: line}, err
 }
 
 // Close releases the files in which a long walk keeps the ids it has seen.
 func (r *Reader) Close() error {
 	r.seen.close()
+	r.names.close()
 	return nil
 }
 
@@ -629,10 +638,17 @@ func (r *Reader) emit(ctx context.Context, rec Record, fn func(Record) error) er
 		}
 		if ok {
 			rec.Article = nil
-			at := r.unpackOrigin(first)
+			at, err := r.unpackOrigin(first)
+			if err != nil {
+				return err
+			}
 			rec.Reject = &Reject{Origin: a.Origin, ID: a.ID, Reason: ReasonDuplicateID, Detail: fmt.Sprintf("id %q first seen at %s", a.ID, at)}
 		} else {
-			if err := r.seen.add(k, r.packOrigin(a.Origin)); err != nil {
+			at, err := r.packOrigin(a.Origin)
+			if err == nil {
+				err = r.seen.add(k, at)
+			}
+			if err != nil {
 				return err
 			}
 			if a.Repaired != "" {
