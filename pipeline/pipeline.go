@@ -157,6 +157,10 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if cfg.Panel.SpillDir == "" {
 		cfg.Panel.SpillDir = cfg.OutDir // beside the outputs: /tmp may be small
 	}
+	// A partitioned company_daily is written date by date, so that only a
+	// few partitions are open at a time; each holds its rows by company
+	// either way.
+	cfg.Panel.ByDate = cfg.Layout.Partition
 	panel := aggregate.New(cfg.Panel)
 	defer panel.Close()
 	var err error

@@ -70,6 +70,10 @@ type Options struct {
 	// it the panel spills sorted runs to SpillDir. 0 means DefaultMaxCells.
 	MaxCells int
 	SpillDir string // "" means os.TempDir()
+	// ByDate makes Each return rows by date, then company id, the order
+	// in which a date-partitioned table is written; the default is by
+	// company id, then date. The values do not depend on it.
+	ByDate bool
 }
 
 type key struct {
@@ -183,7 +187,8 @@ type dayStats struct {
 }
 
 // Each calls fn with every row of the panel, sorted by company id, then
-// date, with the derived columns filled in. It reads the panel in three
+// date (by date, then company id, with Options.ByDate), with the derived
+// columns filled in. It reads the panel in three
 // streaming passes (daily means, their deviations, then the rows), so its
 // memory is bounded by the number of days and the smoothing window, not
 // by the number of rows. History rows feed the derived columns but are not
@@ -220,14 +225,16 @@ func (p *Panel) Each(fn func(Day) error) error {
 	}
 	weights := p.opts.Smoothing.Weights()
 	keep := int64(max(BuzzWindow, len(weights)))
-	var (
-		company string
-		past    []row // the company's earlier days within keep, oldest first
-	)
+	// Each company's earlier days within keep, oldest first. Companies
+	// are bounded by the registry; by company, only one is live at a time.
+	pasts := map[string][]row{}
+	var company string
 	return p.rows(func(k key, d *Day, emit bool) error {
-		if k.company != company {
-			company, past = k.company, past[:0]
+		if !p.opts.ByDate && k.company != company {
+			delete(pasts, company)
+			company = k.company
 		}
+		past := pasts[k.company]
 		drop := 0
 		for drop < len(past) && k.day-past[drop].day > keep {
 			drop++
@@ -235,6 +242,7 @@ func (p *Panel) Each(fn func(Day) error) error {
 		past = append(past[:0], past[drop:]...)
 		buzz(d, past, k.day, p.first)
 		past = append(past, row{k.day, d.Mentions, d.SentimentWeighted, d.RiskWeighted})
+		pasts[k.company] = past
 		smooth(d, past, weights)
 		zscores(d, stats[k.day], p.opts.ZMin)
 		if !emit {
@@ -252,11 +260,11 @@ func (p *Panel) rows(fn func(k key, d *Day, emit bool) error) error {
 	for k := range p.history {
 		hist = append(hist, k)
 	}
-	slices.SortFunc(hist, compareKeys)
+	slices.SortFunc(hist, p.compare)
 	h := 0
 	flush := func(upto *key) error {
-		for ; h < len(hist) && (upto == nil || compareKeys(hist[h], *upto) <= 0); h++ {
-			if upto != nil && compareKeys(hist[h], *upto) == 0 {
+		for ; h < len(hist) && (upto == nil || p.compare(hist[h], *upto) <= 0); h++ {
+			if upto != nil && p.compare(hist[h], *upto) == 0 {
 				continue // the cell replaces it
 			}
 			d := p.history[hist[h]]

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"bufio"
+	"cmp"
 	"container/heap"
 	"encoding/binary"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 )
 
 // A panel holds at most Options.MaxCells cells in memory. Beyond that it
@@ -133,24 +135,23 @@ func (p *Panel) sortedKeys() []key {
 	for k := range p.cells {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, compareKeys)
+	slices.SortFunc(keys, p.compare)
 	return keys
 }
 
-func compareKeys(a, b key) int {
-	if a.company != b.company {
-		if a.company < b.company {
-			return -1
+// compare orders keys as Each returns rows: by company then day, or by
+// day then company with Options.ByDate.
+func (p *Panel) compare(a, b key) int {
+	if p.opts.ByDate {
+		if c := cmp.Compare(a.day, b.day); c != 0 {
+			return c
 		}
-		return 1
+		return strings.Compare(a.company, b.company)
 	}
-	switch {
-	case a.day < b.day:
-		return -1
-	case a.day > b.day:
-		return 1
+	if c := strings.Compare(a.company, b.company); c != 0 {
+		return c
 	}
-	return 0
+	return cmp.Compare(a.day, b.day)
 }
 
 // cursor is one sorted source of cells.
@@ -160,16 +161,19 @@ type cursor struct {
 	next func() (key, *Cell, error) // io.EOF at the end
 }
 
-type cursors []*cursor
+// cursors is a heap of cursors by their current key.
+type cursors struct {
+	c       []*cursor
+	compare func(a, b key) int
+}
 
-func (h cursors) Len() int           { return len(h) }
-func (h cursors) Less(i, j int) bool { return compareKeys(h[i].k, h[j].k) < 0 }
-func (h cursors) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *cursors) Push(x any)        { *h = append(*h, x.(*cursor)) }
+func (h *cursors) Len() int           { return len(h.c) }
+func (h *cursors) Less(i, j int) bool { return h.compare(h.c[i].k, h.c[j].k) < 0 }
+func (h *cursors) Swap(i, j int)      { h.c[i], h.c[j] = h.c[j], h.c[i] }
+func (h *cursors) Push(x any)         { h.c = append(h.c, x.(*cursor)) }
 func (h *cursors) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	x := h.c[len(h.c)-1]
+	h.c = h.c[:len(h.c)-1]
 	return x
 }
 
@@ -198,7 +202,7 @@ func (p *Panel) mergeRuns(fn func(key, *Cell) error) error {
 // withMemory, of the cells in memory) in key order, cells of the same key
 // merged, then io.EOF.
 func (p *Panel) merge(runs []run, withMemory bool) (func() (key, *Cell, error), error) {
-	var h cursors
+	h := &cursors{compare: p.compare}
 	add := func(next func() (key, *Cell, error)) error {
 		k, c, err := next()
 		if err == io.EOF {
@@ -207,7 +211,7 @@ func (p *Panel) merge(runs []run, withMemory bool) (func() (key, *Cell, error), 
 		if err != nil {
 			return err
 		}
-		h = append(h, &cursor{k: k, c: c, next: next})
+		h.c = append(h.c, &cursor{k: k, c: c, next: next})
 		return nil
 	}
 	for _, r := range runs {
@@ -232,16 +236,16 @@ func (p *Panel) merge(runs []run, withMemory bool) (func() (key, *Cell, error), 
 			return nil, err
 		}
 	}
-	heap.Init(&h)
+	heap.Init(h)
 	return func() (key, *Cell, error) {
-		if len(h) == 0 {
+		if len(h.c) == 0 {
 			return key{}, nil, io.EOF
 		}
-		k := h[0].k
+		k := h.c[0].k
 		var acc *Cell
 		owned := false
-		for len(h) > 0 && compareKeys(h[0].k, k) == 0 {
-			cur := h[0]
+		for len(h.c) > 0 && p.compare(h.c[0].k, k) == 0 {
+			cur := h.c[0]
 			switch {
 			case acc == nil:
 				acc = cur.c
@@ -256,12 +260,12 @@ func (p *Panel) merge(runs []run, withMemory bool) (func() (key, *Cell, error), 
 			nk, nc, err := cur.next()
 			switch {
 			case err == io.EOF:
-				heap.Pop(&h)
+				heap.Pop(h)
 			case err != nil:
 				return key{}, nil, err
 			default:
 				cur.k, cur.c = nk, nc
-				heap.Fix(&h, 0)
+				heap.Fix(h, 0)
 			}
 		}
 		return k, acc, nil

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -235,5 +236,28 @@ func TestZScoresMatchGonum(t *testing.T) {
 	}
 	if checked < 500 {
 		t.Fatalf("checked %d z-scores, want a real cross-section", checked)
+	}
+}
+
+// TestByDate checks that a panel read by date gives the same rows as one
+// read by company, in date order, spilled or not.
+func TestByDate(t *testing.T) {
+	obs := randomObs(2000, 13)
+	build := func(byDate bool, maxCells int) []Day {
+		p := New(Options{ByDate: byDate, MaxCells: maxCells, SpillDir: t.TempDir(), ZMin: 3})
+		defer p.Close()
+		for _, o := range obs {
+			if err := p.Add(o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return mustDays(t, p)
+	}
+	want := build(false, 0)
+	slices.SortStableFunc(want, func(a, b Day) int { return a.Date.Compare(b.Date) })
+	for _, maxCells := range []int{0, 5} {
+		if got := build(true, maxCells); dump(got) != dump(want) {
+			t.Errorf("%d cells in memory: rows by date differ:\n%.2000s", maxCells, diffLines(dump(got), dump(want)))
+		}
 	}
 }

@@ -1,10 +1,14 @@
 package arrowout
 
 import (
+	"context"
+
 	"errors"
 	"fmt"
+	"github.com/apache/arrow/go/v17/arrow"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,10 +42,28 @@ type Output[T any] struct {
 	mem    memory.Allocator
 	meta   Metadata
 	flat   *Writer[T]
-	parts  map[string]*Writer[T] // partition value → writer
-	made   []string              // partition directories this run created
+	parts  map[string]*part[T] // partition value → its files
+	open   []string            // values with an open writer, least recently written first
+	made   []string            // partition directories this run created
 	closed bool
 }
+
+// part is one partition of a run: its files so far, the last one open
+// while it is among the MaxOpenParts most recently written. Close merges
+// the files of a partition into one.
+type part[T any] struct {
+	files []*Writer[T]
+	open  bool
+}
+
+// MaxOpenParts is the number of partitions of a table that keep an open
+// writer, and rows in memory. Writing to another one seals the least
+// recently written: its rows go to disk, and a later row for it starts
+// another temporary file, which Close merges with the first. Archives in
+// date order are thus partitioned in bounded memory with no extra work;
+// rows out of date order cost a merge at the end, not memory. The merged
+// file is the one a single writer would have written.
+const MaxOpenParts = 8
 
 // NewArticleOutput opens the articles table of a run in dir.
 func NewArticleOutput(dir string, l Layout, mem memory.Allocator, meta Metadata) (*Output[Article], error) {
@@ -61,7 +83,7 @@ func NewCompanyDayOutput(dir string, l Layout, mem memory.Allocator, meta Metada
 func newOutput[T any](dir string, l Layout, mem memory.Allocator, meta Metadata, tbl *table[T]) (*Output[T], error) {
 	o := &Output[T]{dir: dir, layout: l, tbl: tbl, mem: mem, meta: meta}
 	if l.Partition {
-		o.parts = map[string]*Writer[T]{}
+		o.parts = map[string]*part[T]{}
 		return o, nil
 	}
 	w, err := newWriter(filepath.Join(dir, tbl.file+l.Format.Ext()), mem, meta, tbl)
@@ -82,18 +104,47 @@ func (o *Output[T]) Write(row T) error {
 		return fmt.Errorf("write %s: %w", o.tbl.name, errClosed)
 	}
 	val := o.tbl.part(&row).Format(time.DateOnly)
-	w := o.parts[val]
-	if w == nil {
-		var err error
-		if w, err = o.openPart(val); err != nil {
+	p := o.parts[val]
+	if p == nil {
+		p = &part[T]{}
+		o.parts[val] = p
+	}
+	if p.open {
+		if o.open[len(o.open)-1] != val {
+			i := slices.Index(o.open, val)
+			o.open = append(slices.Delete(o.open, i, i+1), val)
+		}
+	} else {
+		if len(o.open) == MaxOpenParts {
+			if err := o.seal(o.open[0]); err != nil {
+				return err
+			}
+		}
+		w, err := o.openPart(val)
+		if err != nil {
 			return err
 		}
-		o.parts[val] = w
+		p.files = append(p.files, w)
+		p.open = true
+		o.open = append(o.open, val)
 	}
-	return w.Write(row)
+	return p.files[len(p.files)-1].Write(row)
 }
 
-// openPart creates the directory of one partition and its writer.
+// seal completes the open file of partition val, under its temporary name.
+func (o *Output[T]) seal(val string) error {
+	p := o.parts[val]
+	if err := p.files[len(p.files)-1].seal(); err != nil {
+		return err
+	}
+	p.open = false
+	i := slices.Index(o.open, val)
+	o.open = slices.Delete(o.open, i, i+1)
+	return nil
+}
+
+// openPart creates the directory of one partition and a writer of its
+// file.
 func (o *Output[T]) openPart(val string) (*Writer[T], error) {
 	seg, err := partitionSegment(PartitionKey, val)
 	if err != nil {
@@ -107,6 +158,32 @@ func (o *Output[T]) openPart(val string) (*Writer[T], error) {
 		return nil, fmt.Errorf("create %s partition: %w", o.tbl.name, err)
 	}
 	return newWriter(filepath.Join(dir, partFile+o.layout.Format.Ext()), o.mem, o.meta, o.tbl)
+}
+
+// merge replaces the sealed files of partition val by one, written by a
+// new writer from their records in order.
+func (o *Output[T]) merge(val string) error {
+	p := o.parts[val]
+	w, err := o.openPart(val)
+	if err != nil {
+		return err
+	}
+	noSchema := func(*arrow.Schema) error { return nil }
+	for _, f := range p.files {
+		if err := scan(context.Background(), f.tmp.Name(), o.mem, noSchema, w.writeRecord); err != nil {
+			w.Abort()
+			return fmt.Errorf("merge %s partition %s: %w", o.tbl.name, val, err)
+		}
+	}
+	if err := w.seal(); err != nil {
+		w.Abort()
+		return err
+	}
+	for _, f := range p.files {
+		f.Abort() // removes the sealed temporary file
+	}
+	p.files = []*Writer[T]{w}
+	return nil
 }
 
 // errBadPartition reports a partition value that is not safe as a path
@@ -144,10 +221,28 @@ func (o *Output[T]) Close() ([]string, error) {
 		vals = append(vals, v)
 	}
 	sort.Strings(vals)
+	for _, v := range vals {
+		if p := o.parts[v]; p.open {
+			if err := p.files[len(p.files)-1].seal(); err != nil {
+				o.Abort()
+				return nil, err
+			}
+			p.open = false
+		}
+	}
+	o.open = nil
+	for _, v := range vals {
+		if len(o.parts[v].files) > 1 {
+			if err := o.merge(v); err != nil {
+				o.Abort()
+				return nil, err
+			}
+		}
+	}
 	paths := make([]string, 0, len(vals))
 	for _, v := range vals {
-		w := o.parts[v]
-		if err := w.Close(); err != nil {
+		w := o.parts[v].files[0]
+		if err := w.publish(); err != nil {
 			o.Abort()
 			return nil, err
 		}
@@ -188,8 +283,10 @@ func (o *Output[T]) Abort() {
 		return
 	}
 	o.closed = true
-	for _, w := range o.parts {
-		w.Abort()
+	for _, p := range o.parts {
+		for _, w := range p.files {
+			w.Abort()
+		}
 	}
 	for _, dir := range o.made {
 		os.Remove(dir) // fails, as it should, unless empty

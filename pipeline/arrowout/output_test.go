@@ -3,6 +3,7 @@ package arrowout
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -170,5 +171,92 @@ func TestOutputFlat(t *testing.T) {
 	}
 	if !strings.Contains(csv.String(), "\ning,ING Groep,2024-03-15,1,1,-0.125,-0.125,0.9,0.9,0.9,,,1,,-0.125,0.9,,,0.9,") {
 		t.Errorf("Dump csv: got\n%s", csv.String())
+	}
+}
+
+// TestOutputManyPartitions checks that a run over more dates than
+// MaxOpenParts keeps only that many writers open, and that a date whose
+// rows come back after its writer was sealed still ends as one file, byte
+// for byte the file one writer given all its rows writes — across record
+// batch boundaries too.
+func TestOutputManyPartitions(t *testing.T) {
+	for _, format := range []FileFormat{IPC, Parquet} {
+		t.Run(format.String(), func(t *testing.T) {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			defer mem.AssertSize(t, 0)
+			dir := t.TempDir()
+			layout := Layout{Format: format, Partition: true}
+			base := sampleMentions()[0]
+			dates := MaxOpenParts + 4
+			row := func(d, i int) Mention {
+				r := base
+				r.Published = day(2024, 3, 1+d)
+				r.ArticleID = fmt.Sprintf("d%d-%d", d, i)
+				r.Relevance = float64(i)
+				return r
+			}
+			// Three passes over every date: the later passes find the
+			// first dates sealed. Date 0 gets enough rows for several
+			// record batches, split across its files.
+			var rows []Mention
+			byDate := map[string][]Mention{}
+			for pass := range 3 {
+				for d := range dates {
+					n := 1
+					if d == 0 {
+						n = DefaultBatchRows*2/3 + pass
+					}
+					for i := range n {
+						r := row(d, pass*10000+i)
+						rows = append(rows, r)
+						key := r.Published.Format("2006-01-02")
+						byDate[key] = append(byDate[key], r)
+					}
+				}
+			}
+			o, err := NewMentionOutput(dir, layout, mem, testMeta)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if err := o.Write(r); err != nil {
+					t.Fatal(err)
+				}
+				if n := len(o.open); n > MaxOpenParts {
+					t.Fatalf("got %d open partitions, want at most %d", n, MaxOpenParts)
+				}
+			}
+			paths, err := o.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(paths) != dates {
+				t.Fatalf("got %d files, want one per date, %d", len(paths), dates)
+			}
+			for _, p := range paths {
+				key := strings.TrimPrefix(filepath.Base(filepath.Dir(p)), "date=")
+				single := filepath.Join(t.TempDir(), "one"+format.Ext())
+				w, err := NewMentionWriter(single, mem, testMeta)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range byDate[key] {
+					if err := w.Write(r); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+				got, _ := os.ReadFile(p)
+				want, _ := os.ReadFile(single)
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s: %d bytes, differs from the %d bytes one writer writes", key, len(got), len(want))
+				}
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "mentions", "*", ".*")); len(left) != 0 {
+				t.Errorf("got temporary files left: %v", left)
+			}
+		})
 	}
 }

@@ -173,12 +173,17 @@ type Writer[T any] struct {
 	pend   int // rows in the builders
 	batch  int // rows per record batch
 	rows   int64
-	state  int // open, closed or aborted
+	state  int // open, sealed, closed or aborted
+	// carry holds slices of records given to writeRecord that do not yet
+	// fill a batch, carryN their rows.
+	carry  []arrow.Record
+	carryN int
 }
 
 // Writer states.
 const (
-	stateOpen = iota
+	stateOpen   = iota
+	stateSealed // complete under its temporary name, not yet published
 	stateClosed
 	stateAborted
 )
@@ -322,6 +327,86 @@ func (w *Writer[T]) Write(row T) error {
 	return nil
 }
 
+// writeRecord appends the rows of rec, rebatched so that the file holds
+// exactly the batches Write would have made of the same rows: a file
+// merged from several is the file one writer would have written.
+func (w *Writer[T]) writeRecord(rec arrow.Record) error {
+	if rec.NumRows() == 0 {
+		return nil
+	}
+	rec.Retain()
+	w.carry = append(w.carry, rec)
+	w.carryN += int(rec.NumRows())
+	w.rows += rec.NumRows()
+	for w.carryN >= w.batch {
+		if err := w.writeCarry(w.batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCarry writes the first n carried rows as one batch.
+func (w *Writer[T]) writeCarry(n int) error {
+	var take []arrow.Record
+	got := 0
+	for got < n {
+		r := w.carry[0]
+		rows := int(r.NumRows())
+		if got+rows <= n {
+			take = append(take, r)
+			w.carry = w.carry[1:]
+			got += rows
+			continue
+		}
+		k := n - got
+		take = append(take, r.NewSlice(0, int64(k)))
+		w.carry[0] = r.NewSlice(int64(k), int64(rows))
+		r.Release()
+		got = n
+	}
+	w.carryN -= n
+	defer func() {
+		for _, r := range take {
+			r.Release()
+		}
+	}()
+	cols := make([]arrow.Array, w.schema.NumFields())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i := range cols {
+		parts := make([]arrow.Array, len(take))
+		for j, r := range take {
+			parts[j] = r.Column(i)
+		}
+		c, err := array.Concatenate(parts, w.mem)
+		if err != nil {
+			return fmt.Errorf("merge %s: %w", w.tbl.name, err)
+		}
+		if want := w.schema.Field(i).Type; !arrow.TypeEqual(c.DataType(), want) {
+			// Parquet gives lists back with its own item field (name
+			// "list", nullable): same layout, relabelled.
+			d := c.Data()
+			nd := array.NewData(want, d.Len(), d.Buffers(), d.Children(), d.NullN(), d.Offset())
+			c.Release()
+			c = array.MakeFromData(nd)
+			nd.Release()
+		}
+		cols[i] = c
+	}
+	rec := array.NewRecord(w.schema, cols, int64(n))
+	defer rec.Release()
+	if err := w.fw.Write(rec); err != nil {
+		return fmt.Errorf("write %s batch: %w", w.tbl.name, err)
+	}
+	return nil
+}
+
 // flush writes the buffered rows as one record batch.
 func (w *Writer[T]) flush() error {
 	if w.pend == 0 {
@@ -351,17 +436,31 @@ func (w *Writer[T]) Close() error {
 	case stateAborted:
 		return fmt.Errorf("close %s: %w", w.tbl.name, errClosed)
 	}
-	if err := w.finish(); err != nil {
+	if err := w.seal(); err != nil {
 		w.Abort()
 		return err
 	}
-	w.state = stateClosed
+	if err := w.publish(); err != nil {
+		w.Abort()
+		return err
+	}
 	return nil
 }
 
-func (w *Writer[T]) finish() error {
+// seal writes the remaining rows and the footer and syncs and closes the
+// temporary file, releasing the builders: the file is complete but not yet
+// under its final name.
+func (w *Writer[T]) seal() error {
+	if w.state == stateSealed {
+		return nil
+	}
 	if err := w.flush(); err != nil {
 		return err
+	}
+	if w.carryN > 0 {
+		if err := w.writeCarry(w.carryN); err != nil {
+			return err
+		}
 	}
 	if err := w.fw.Close(); err != nil {
 		return fmt.Errorf("finish %s: %w", w.tbl.name, err)
@@ -378,12 +477,20 @@ func (w *Writer[T]) finish() error {
 	if err := w.tmp.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", w.tbl.name, err)
 	}
+	// A sealed file may wait long for its rename: keep nothing but it.
+	w.bld.Release()
+	w.bld, w.buf, w.fw, w.schema = nil, nil, nil, nil
+	w.state = stateSealed
+	return nil
+}
+
+// publish renames a sealed file to its final path.
+func (w *Writer[T]) publish() error {
 	if err := os.Rename(w.tmp.Name(), w.path); err != nil {
 		return fmt.Errorf("publish %s: %w", w.tbl.name, err)
 	}
 	w.tmp = nil
-	w.bld.Release()
-	w.bld = nil
+	w.state = stateClosed
 	syncDir(filepath.Dir(w.path))
 	return nil
 }
@@ -403,11 +510,12 @@ func syncDir(dir string) {
 // builders are released and any previous file at the path stays in place.
 // Abort is idempotent and does nothing after a successful Close.
 func (w *Writer[T]) Abort() {
-	if w == nil || w.state != stateOpen {
+	if w == nil || (w.state != stateOpen && w.state != stateSealed) {
 		return
 	}
+	sealed := w.state == stateSealed
 	w.state = stateAborted
-	if w.fw != nil {
+	if w.fw != nil && !sealed {
 		// Closing frees the encoder's buffers; what it writes goes to the
 		// temporary file removed below.
 		w.fw.Close()
@@ -416,6 +524,10 @@ func (w *Writer[T]) Abort() {
 		w.bld.Release()
 		w.bld = nil
 	}
+	for _, r := range w.carry {
+		r.Release()
+	}
+	w.carry, w.carryN = nil, 0
 	if w.tmp != nil {
 		w.tmp.Close()
 		os.Remove(w.tmp.Name())
