@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -374,7 +376,12 @@ func printSummary(w io.Writer, s *pipeline.Summary, inputs []string, out string,
 	fmt.Fprintf(w, "marktstem %s: %s → %s/ in %.2fs\n", version, src, out, s.Duration.Seconds())
 	fmt.Fprintf(w, "articles   %d read = %d scored + %d rejected", s.Read, s.Scored, s.Rejected)
 	if s.Rejected > 0 {
-		fmt.Fprintf(w, " (%v; see %s)", s.RejectsByReason, filepath.Join(out, pipeline.RejectsFile))
+		reasons := make([]string, 0, len(s.RejectsByReason))
+		for r, n := range s.RejectsByReason {
+			reasons = append(reasons, fmt.Sprintf("%s %d", r, n))
+		}
+		sort.Strings(reasons)
+		fmt.Fprintf(w, " (%s; see %s)", strings.Join(reasons, ", "), filepath.Join(out, pipeline.RejectsFile))
 	}
 	if s.Duplicates > 0 {
 		fmt.Fprintf(w, "; %d near-duplicates (written, left out of company_daily)", s.Duplicates)

@@ -204,8 +204,11 @@ const (
 	Parquet                   // Parquet with zstd, the Arrow schema stored in the file
 )
 
-// ParquetRowGroupRows is the number of rows per Parquet row group.
-const ParquetRowGroupRows = 1 << 16
+// ParquetRowGroupRows is the number of rows per Parquet row group. A row
+// group is built in memory before it is written; 16,384 rows keep that
+// near 30 MB for the widest table while groups stay large enough for
+// readers to skip by statistics.
+const ParquetRowGroupRows = 1 << 14
 
 // ParseFileFormat parses "arrow" (or "ipc") and "parquet".
 func ParseFileFormat(s string) (FileFormat, error) {
@@ -284,6 +287,7 @@ func newWriter[T any](path string, mem memory.Allocator, meta Metadata, tbl *tab
 	var fw recordWriter
 	switch formatOf(path) {
 	case Parquet:
+		usePooledZstd()
 		w.batch = ParquetRowGroupRows
 		props := parquet.NewWriterProperties(
 			parquet.WithAllocator(mem),
