@@ -6,7 +6,6 @@ import (
 
 	"github.com/marktstem/marktstem/pipeline"
 	"github.com/marktstem/marktstem/pipeline/ingest"
-	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/seeds"
 )
 
@@ -36,7 +35,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	for _, a := range arts {
 		size += int64(len(a.Text()))
 	}
-	var buf tokenize.Result
+	var buf pipeline.Buffer
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -243,7 +244,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf tokenize.Result
+			var buf Buffer
 			for it := range jobs {
 				if it.art != nil {
 					it.out = process(it, an, &buf)
@@ -385,44 +386,60 @@ type Analysis struct {
 	Elapsed   [3]time.Duration // tokenize, score, attribute
 }
 
-// Analyze scores one article. buf is reused for the tokens and must not be
-// shared between goroutines.
-func (an *Analyzer) Analyze(a *ingest.Article, buf *tokenize.Result) Analysis {
+// Buffer is the memory one goroutine reuses from article to article: the
+// tokens, the hits and the mask of company names. The zero value is ready
+// to use; a Buffer must not be shared between goroutines.
+type Buffer struct {
+	tokens tokenize.Result
+	score  scoring.Result
+	mask   []bool
+}
+
+// Analyze scores one article. The Analysis shares memory with buf: it is
+// valid until the next Analyze with the same buf.
+func (an *Analyzer) Analyze(a *ingest.Article, buf *Buffer) Analysis {
 	text := a.Text()
 	titleLen := len(a.Title)
+	toks := &buf.tokens
 	t0 := time.Now()
-	an.tk.Tokenize(text, buf)
+	an.tk.Tokenize(text, toks)
 	t1 := time.Now()
 	// Companies are found first so that their names are kept out of the
 	// lexicon lookups (AkzoNobel is not "nobel").
-	mentions := an.reg.Find(text, buf)
-	mask := make([]bool, len(buf.Tokens))
+	mentions := an.reg.Find(text, toks)
+	if cap(buf.mask) < len(toks.Tokens) {
+		buf.mask = make([]bool, len(toks.Tokens))
+	}
+	mask := buf.mask[:len(toks.Tokens)]
+	clear(mask)
 	for _, m := range mentions {
 		for i := m.First; i < m.First+m.N && i < len(mask); i++ {
 			mask[i] = true
 		}
 	}
 	t2 := time.Now()
-	res := an.sc.ScoreMasked(text, buf, titleLen, mask)
+	res := &buf.score
+	an.sc.ScoreInto(res, text, toks, titleLen, mask)
 	t3 := time.Now()
-	companies := an.reg.Attribute(an.sc, &res, buf, mentions, titleLen)
+	companies := an.reg.Attribute(an.sc, res, toks, mentions, titleLen)
 	t4 := time.Now()
 	return Analysis{
-		Text: text, TitleLen: titleLen, Tokens: buf, Score: res, Mentions: mentions, Companies: companies,
+		Text: text, TitleLen: titleLen, Tokens: toks, Score: *res, Mentions: mentions, Companies: companies,
 		Elapsed: [3]time.Duration{t1.Sub(t0), t3.Sub(t2), t4.Sub(t3) + t2.Sub(t1)},
 	}
 }
 
 // process turns one analysed article into output rows.
-func process(it *item, an *Analyzer, buf *tokenize.Result) *scored {
+func process(it *item, an *Analyzer, buf *Buffer) *scored {
 	a := it.art
 	x := an.Analyze(a, buf)
 	it.elapsed = x.Elapsed
 	res := x.Score
 	date := a.Date()
-	out := &scored{tokens: len(buf.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit, at: a.Published}
-	words := make([]string, 0, len(buf.Tokens))
-	for _, t := range buf.Tokens {
+	toks := x.Tokens
+	out := &scored{tokens: len(toks.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit, at: a.Published}
+	words := make([]string, 0, len(toks.Tokens))
+	for _, t := range toks.Tokens {
 		if t.Kind == tokenize.Word || t.Kind == tokenize.Number {
 			words = append(words, t.Norm)
 		}
@@ -434,10 +451,11 @@ func process(it *item, an *Analyzer, buf *tokenize.Result) *scored {
 	out.article = arrowout.Article{
 		ArticleID: a.ID, Published: date, PublishedPrecision: string(a.Precision),
 		Source: a.Source, URL: a.URL, Title: a.Title, File: a.Origin.File,
-		NTokens: int32(len(buf.Tokens)), NSentences: int32(len(buf.Sentences)), NCompanies: int32(len(x.Companies)),
+		NTokens: int32(len(toks.Tokens)), NSentences: int32(len(toks.Sentences)), NCompanies: int32(len(x.Companies)),
 		Sentiment: res.Sentiment, SentimentLabel: res.Label, SentimentHits: int32(res.SentimentHits),
 		RegulatoryRisk: res.Risk, RegulatoryRiskFlag: res.Flag, RiskHits: int32(res.RiskHits),
-		TopTerms: scoring.TopTerms(res.Hits, 8), RiskCategories: res.Categories,
+		// res lives in buf, reused by the next article: copy what the row keeps.
+		TopTerms: scoring.TopTerms(res.Hits, 8), RiskCategories: slices.Clone(res.Categories),
 	}
 	for _, cs := range x.Companies {
 		c := an.reg.Company(cs.Root)

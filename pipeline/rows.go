@@ -8,7 +8,6 @@ import (
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/ingest"
 	"github.com/marktstem/marktstem/pipeline/novelty"
-	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
 // Rows is what one scored article contributes to a run's output: its
@@ -29,8 +28,8 @@ type Rows struct {
 // would write for it. It exists for engines that distribute the work
 // themselves (the Beam pipeline in beam/), so that they share this
 // package's conversion from analysis to rows instead of copying it. buf is
-// reused for the tokens and must not be shared between goroutines.
-func (an *Analyzer) Rows(a *ingest.Article, buf *tokenize.Result) (Rows, error) {
+// reused from article to article and must not be shared between goroutines.
+func (an *Analyzer) Rows(a *ingest.Article, buf *Buffer) (Rows, error) {
 	out := process(&item{art: a}, an, buf)
 	sig, err := out.sig.MarshalBinary()
 	if err != nil {

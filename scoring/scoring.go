@@ -93,6 +93,20 @@ type Result struct {
 	Sentences     int
 	Tokens        int
 	NoHit         bool // no lexicon matched at all
+
+	used    []bool    // scratch of ScoreInto, kept for reuse
+	weights []float64 // scratch of ScoreInto, kept for reuse
+}
+
+// reuse returns b resized to n zero values, reallocating only when b is
+// too small.
+func reuse[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 // ActorHit is a regulator, court or government named in a sentence.
@@ -215,14 +229,30 @@ func (s *Scorer) Score(text string, tok *tokenize.Result, titleLen int) Result {
 // the lexicon lookups. The pipeline masks company names, so that AkzoNobel
 // does not score as "nobel" nor Goldman Sachs as "sachs".
 func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, mask []bool) Result {
+	var res Result
+	s.ScoreInto(&res, text, tok, titleLen, mask)
+	return res
+}
+
+// ScoreInto is ScoreMasked writing into res, whose slices it reuses: a
+// worker that scores article after article with one Result allocates
+// almost nothing (a long article has thousands of hits). Whatever res
+// held before is overwritten.
+func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, titleLen int, mask []bool) {
 	toks := tok.Tokens
 	tk := s.voc.resolve(toks)
-	res := Result{
-		Categories: make([]float64, len(s.categories)), ClauseOf: make([]int, len(toks)),
+	*res = Result{
+		Categories: reuse(res.Categories, len(s.categories)), ClauseOf: reuse(res.ClauseOf, len(toks)),
 		Sentences: len(tok.Sentences), Tokens: len(toks),
-		Hits: make([]Hit, 0, len(toks)/2+4), // with the learned lexicon about every third token hits
+		Hits:    res.Hits[:0],
+		Actors:  res.Actors[:0],
+		used:    reuse(res.used, len(toks)), // tokens consumed by direction pairs or masked
+		weights: res.weights,
 	}
-	used := make([]bool, len(toks)) // tokens consumed by direction pairs or masked
+	if res.Hits == nil {
+		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
+	}
+	used := res.used
 	clause := 0
 	var shifts []shift
 	for _, sent := range tok.Sentences {
@@ -259,8 +289,8 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 			}
 		}
 		start := len(res.Hits)
-		s.directionHits(tk, first, last, &res, used)
-		s.lexiconHits(tk, first, last, &res, used)
+		s.directionHits(tk, first, last, res, used)
+		s.lexiconHits(tk, first, last, res, used)
 		// Actors in this sentence amplify adverse regulatory weight, and
 		// the strongest one adds a base adverse weight of its own: a
 		// regulator acting is news (DNB waarschuwt banken).
@@ -315,7 +345,8 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 			hit.Weight = hit.Base * hit.Factor
 		}
 	}
-	weights := make([]float64, len(res.Hits))
+	weights := reuse(res.weights, len(res.Hits))
+	res.weights = weights
 	for i := range weights {
 		weights[i] = 1
 	}
@@ -330,7 +361,6 @@ func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, ma
 		}
 	}
 	res.NoHit = len(res.Hits) == 0
-	return res
 }
 
 // directionHits pairs movement verbs with the nearest quantity in the same

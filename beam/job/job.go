@@ -31,7 +31,6 @@ import (
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
 	"github.com/marktstem/marktstem/pipeline/novelty"
-	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/seeds"
 )
 
@@ -155,7 +154,7 @@ type scoreFn struct {
 	MaxBytes     int
 
 	an  *pipeline.Analyzer
-	buf tokenize.Result
+	buf pipeline.Buffer
 }
 
 // Setup builds the analyzer once per DoFn instance.

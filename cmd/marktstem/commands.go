@@ -17,7 +17,6 @@ import (
 	"github.com/marktstem/marktstem/pipeline"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/ingest"
-	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/scoring"
 	"github.com/marktstem/marktstem/seeds"
 )
@@ -78,7 +77,7 @@ func cmdExplain(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	an := pipeline.NewAnalyzer(e.lex, e.reg)
 	reader := ingest.NewReader(ingest.Options{MaxArticleBytes: f.maxBytes, Logger: e.log})
 	defer reader.Close()
-	var buf tokenize.Result
+	var buf pipeline.Buffer
 	emit := func(rec ingest.Record) error {
 		if rec.Reject != nil {
 			if *id == "" {

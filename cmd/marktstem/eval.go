@@ -20,7 +20,6 @@ import (
 	"github.com/marktstem/marktstem/pipeline"
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
-	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/scoring"
 	"github.com/marktstem/marktstem/training"
 )
@@ -180,7 +179,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer pw.Flush()
 		fmt.Fprintln(pw, "file\tid\ttask\tgold\tpredicted\tsentiment\tregulatory_risk")
 	}
-	var buf tokenize.Result
+	var buf pipeline.Buffer
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -328,16 +327,18 @@ func examples(path string, cols columns) ([]training.Example, error) {
 func analyzerScorer(reg *entities.Registry) func(*lexicons.Set) training.ScoreFunc {
 	return func(set *lexicons.Set) training.ScoreFunc {
 		an := pipeline.NewAnalyzer(set, reg)
-		var buf tokenize.Result
 		return func(text string) training.Scored {
+			// A Buffer per text: training keeps every text's hits.
+			var buf pipeline.Buffer
 			x := an.Analyze(&ingest.Article{Title: text}, &buf)
-			mask := make([]bool, len(buf.Tokens))
+			toks := x.Tokens.Tokens
+			mask := make([]bool, len(toks))
 			for _, m := range x.Mentions {
 				for i := m.First; i < m.First+m.N && i < len(mask); i++ {
 					mask[i] = true
 				}
 			}
-			return training.Scored{Result: x.Score, Tokens: append([]tokenize.Token(nil), buf.Tokens...), Masked: mask}
+			return training.Scored{Result: x.Score, Tokens: toks, Masked: mask}
 		}
 	}
 }
