@@ -353,7 +353,7 @@ func runReader(r *bufio.Reader) func() (key, *Cell, error) {
 		c.NumCats = int(d.uvarint())
 		c.HasCats = d.byte() == 1
 		if n := d.uvarint(); n > 0 && d.err == nil {
-			if n > 1<<16 {
+			if n > 1<<10 {
 				return key{}, nil, fmt.Errorf("%w: %d categories", errCorruptRun, n)
 			}
 			c.Cats = make([]Sum, n)
