@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Speed and memory benchmark: generates a large synthetic Dutch corpus and
 # reports MB/s, articles/s and peak RSS for
-#   (a) tokenise only (our floor), 1 and 2 workers
-#   (b) the full `marktstem score` run, 1 and 2 workers
+#   (a) tokenise only (our floor), 1 and 2 workers, and on one core
+#   (b) the full `marktstem score` run, 1 and 2 workers, and on one core
+#       (GOMAXPROCS=1: one worker alone still leaves the reader, the writer
+#       and the GC to a second core)
 #   (c) the peer: npm natural's Dutch SentimentAnalyzer (pattern vocabulary),
 #       without and with its Dutch stemmer (single-threaded, as node runs it)
 # and the ratios between them. Usage:
@@ -37,8 +39,12 @@ measure() {
 }
 measure floor1 "$work/floor" -workers 1 "$corpus"
 measure floor2 "$work/floor" -workers 2 "$corpus"
+measure floor_core1 env GOMAXPROCS=1 "$work/floor" -workers 1 "$corpus"
 measure score1 "$work/marktstem" score --quiet --workers 1 --out "$work/out1" "$corpus"
 measure score2 "$work/marktstem" score --quiet --workers 2 --out "$work/out2" "$corpus"
+# Cores, not workers: with one worker the reader, the writer and the GC
+# already use a second core. GOMAXPROCS=1 confines the whole run to one.
+measure score_core1 env GOMAXPROCS=1 "$work/marktstem" score --quiet --workers 1 --out "$work/out3" "$corpus"
 articles=$(wc -l < "$corpus")
 export DOTENV_CONFIG_QUIET=true
 peerbytes=$(stat -c %s "$peer")
@@ -52,14 +58,18 @@ row() { # name bytes articles
 echo
 row floor1 "$bytes" "$articles"
 row floor2 "$bytes" "$articles"
+row floor_core1 "$bytes" "$articles"
 row score1 "$bytes" "$articles"
 row score2 "$bytes" "$articles"
+row score_core1 "$bytes" "$articles"
 row natural "$bytes" "$articles"
 row natural_stem "$peerbytes" "$(wc -l < "$peer")"
 echo
-awk -v f1="${WALL[floor1]}" -v s1="${WALL[score1]}" -v s2="${WALL[score2]}" -v n="${WALL[natural]}" \
+awk -v f1="${WALL[floor1]}" -v s1="${WALL[score1]}" -v s2="${WALL[score2]}" -v c1="${WALL[score_core1]}" -v fc1="${WALL[floor_core1]}" -v n="${WALL[natural]}" \
     -v ns="${WALL[natural_stem]}" -v b="$bytes" -v pb="$peerbytes" 'BEGIN {
   printf "score 2 workers vs 1:        %.2fx\n", s1/s2
-  printf "score vs tokenise floor:     %.0f%% (1 worker)\n", 100*f1/s1
+  printf "score 2 cores vs 1 core:     %.2fx (GOMAXPROCS=1, 1 worker vs 2 cores, 2 workers)\n", c1/s2
+  printf "score vs tokenise floor:     %.0f%% (1 worker); %.0f%% (one core each)\n", 100*f1/s1, 100*fc1/c1
+  printf "score per core:              %.1f MB/s\n", b/c1/1e6
   printf "score (1 worker) vs natural: %.2fx; vs natural+stemmer: %.2fx\n", (b/s1)/(b/n), (b/s1)/(pb/ns)
 }'
