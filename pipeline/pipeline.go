@@ -216,7 +216,15 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	jobs := make(chan *item, workers*4)
 	results := make(chan *item, workers*4)
 	readDone := make(chan error, 1)
+	readerExited := make(chan struct{})
+	// However Run returns, the reader goroutine has stopped before the
+	// reader and the input list it writes to are closed (deferred above).
+	defer func() {
+		cancel()
+		<-readerExited
+	}()
 	go func() {
+		defer close(readerExited)
 		defer close(jobs)
 		seq := 0
 		emit := func(rec ingest.Record) error {
