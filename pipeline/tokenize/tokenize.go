@@ -167,7 +167,7 @@ func (s *scanner) run() {
 				i = s.newline(i)
 				continue
 			case isASCIILetter(c):
-				if (c == 'h' || c == 'w' || c == 'H' || c == 'W' || c == 'f') && hasURLPrefix(text[i:]) {
+				if (c == 'h' || c == 'w' || c == 'H' || c == 'W' || c == 'f') && maybeURL(text, i) && hasURLPrefix(text[i:]) {
 					i, kind = scanURL(text, i), URL
 				} else {
 					i, kind, flags, class = s.scanWord(i)
@@ -219,7 +219,11 @@ func (s *scanner) run() {
 				kind = Symbol
 			}
 		}
-		s.boundary(start, i, kind)
+		if kind == Punct || kind == Symbol || s.endNext || s.soft != notAbbrev {
+			s.boundary(start, i, kind)
+		} else {
+			s.openFrom = -1 // all boundary does for a word with nothing pending
+		}
 		s.emit(start, i, kind, flags, class != notAbbrev)
 		s.lineStart = false
 		switch {
@@ -332,6 +336,13 @@ func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
 	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, surface, f.upper && !f.lower, abbrev
 	if (kind == Word || kind == Email) && (f.upper || f.nonASCII) {
 		off := len(res.norms)
+		if !f.nonASCII {
+			// ASCII with a capital: lower-casing always changes it.
+			res.norms = append(res.norms, surface...)
+			lowerInPlace(res.norms[off:])
+			res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
+			return
+		}
 		res.norms = appendNorm(res.norms, surface)
 		if string(res.norms[off:]) != surface {
 			res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
@@ -438,6 +449,9 @@ func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 			case c == '@' && (unicode.IsLetter(next) || unicode.IsDigit(next)) && kind == Word:
 				kind = Email
 			default:
+				if c != '.' {
+					return i, kind, f, notAbbrev // maybeAbbrev's first test, inline
+				}
 				return s.maybeAbbrev(start, i, kind, f)
 			}
 			i++
@@ -464,6 +478,9 @@ func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 			return s.maybeAbbrev(start, i, kind, f)
 		}
 		i += size
+	}
+	if i >= len(text) || text[i] != '.' {
+		return i, kind, f, notAbbrev // maybeAbbrev's first test, inline: most words end so
 	}
 	return s.maybeAbbrev(start, i, kind, f)
 }
@@ -614,6 +631,17 @@ func signedNumber(text string, i int) bool {
 	return p == ' ' || p == '\n' || p == '\t' || p == '(' || p == '/'
 }
 
+// maybeURL is a cheap gate before hasURLPrefix: every URL prefix has a t
+// or w second (http, https, www, ftp), few Dutch words that start with h,
+// w or f do (het, wordt, financiële).
+func maybeURL(text string, i int) bool {
+	if i+1 >= len(text) {
+		return false
+	}
+	c := text[i+1] | 0x20 // ASCII lower case
+	return c == 't' || c == 'w'
+}
+
 func hasURLPrefix(s string) bool {
 	return hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "www.") || strings.HasPrefix(s, "ftp://")
 }
@@ -720,7 +748,16 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 
 // isASCIIPunct matches unicode.IsPunct for ASCII.
-func isASCIIPunct(c byte) bool { return strings.IndexByte(`!"#%&'()*,-./:;?@[\]_{}`, c) >= 0 }
+func isASCIIPunct(c byte) bool { return asciiPunct[c] }
+
+// asciiPunct marks the ASCII punctuation bytes, by table: isASCIIPunct
+// runs for every comma and quote.
+var asciiPunct = func() (t [256]bool) {
+	for _, c := range []byte(`!"#%&'()*,-./:;?@[\]_{}`) {
+		t[c] = true
+	}
+	return t
+}()
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
 
@@ -777,6 +814,15 @@ func lowerASCII(buf []byte, w string) []byte {
 		buf = append(buf, c)
 	}
 	return buf
+}
+
+// lowerInPlace lower-cases ASCII letters in b.
+func lowerInPlace(b []byte) {
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
 }
 
 // appendNorm appends the lookup form of s: lower-case, NFC, typographic
