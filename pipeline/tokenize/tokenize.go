@@ -78,6 +78,15 @@ type Sentence struct {
 // concurrent use once built.
 type Tokenizer struct {
 	abbrev map[string]bool
+	// sigs has the abbrevSig bit of every abbreviation set: most words
+	// before a period have none, and skip the map.
+	sigs [1 << 15 / 64]uint64
+}
+
+// abbrevSig condenses a non-empty word into 15 bits: its length and its
+// first and last bytes, ASCII letters lower-cased.
+func abbrevSig(w string) uint {
+	return uint(min(len(w), 31))<<10 | uint((w[0]|0x20)&31)<<5 | uint((w[len(w)-1]|0x20)&31)
 }
 
 // New returns a Tokenizer that treats the given abbreviations (lower-case,
@@ -85,7 +94,12 @@ type Tokenizer struct {
 func New(abbreviations []string) *Tokenizer {
 	t := &Tokenizer{abbrev: make(map[string]bool, len(abbreviations))}
 	for _, a := range abbreviations {
-		t.abbrev[normalize(strings.TrimSuffix(a, "."))] = true
+		key := normalize(strings.TrimSuffix(a, "."))
+		t.abbrev[key] = true
+		if key != "" {
+			sig := abbrevSig(key)
+			t.sigs[sig/64] |= 1 << (sig % 64)
+		}
 	}
 	return t
 }
@@ -505,6 +519,9 @@ func (s *scanner) maybeAbbrev(start, end int, kind Kind, f wordFlags) (int, Kind
 	// Acronyms in capitals (ING., KBC.) end sentences; abbreviations are
 	// lower-case or capitalised.
 	if f.upper && !f.lower {
+		return end, kind, f, notAbbrev
+	}
+	if sig := abbrevSig(word); s.t.sigs[sig/64]&(1<<(sig%64)) == 0 {
 		return end, kind, f, notAbbrev
 	}
 	key := lowerASCII(s.res.tmp[:0], word)
