@@ -52,3 +52,20 @@ func BenchmarkTokenize(b *testing.B) {
 		tk.Tokenize(text, &res)
 	}
 }
+
+// TestSteadyStateAllocs checks that a reused Result tokenises text like
+// the text it has seen without allocating: slices are reused and the
+// normalised forms of capitalised words come from its memory.
+func TestSteadyStateAllocs(t *testing.T) {
+	set, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := corpus(t)
+	tk := tokenize.New(set.Abbreviations)
+	var res tokenize.Result
+	tk.Tokenize(text, &res)
+	if got := testing.AllocsPerRun(5, func() { tk.Tokenize(text, &res) }); got != 0 {
+		t.Errorf("got %v allocations per text in the steady state, want 0", got)
+	}
+}

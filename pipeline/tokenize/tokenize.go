@@ -110,9 +110,10 @@ type Result struct {
 	Tokens    []Token
 	Sentences []Sentence
 
-	norms []byte   // normalised forms that differ from the surface, back to back
-	fix   []fixup  // which token gets which part of norms
-	tmp   [64]byte // scratch for lower-casing abbreviation candidates
+	norms []byte            // normalised forms that differ from the surface, back to back
+	fix   []fixup           // which token gets which part of norms
+	seen  map[string]string // normalised forms made for earlier texts, for reuse
+	tmp   [64]byte          // scratch for lower-casing abbreviation candidates
 }
 
 // fixup assigns norms[off:end] to Tokens[tok].Norm once the text is done.
@@ -127,15 +128,38 @@ func (t *Tokenizer) Tokenize(text string, res *Result) {
 	res.fix = res.fix[:0]
 	s := scanner{t: t, text: text, res: res, openFrom: -1}
 	s.run()
-	if len(res.fix) > 0 {
-		// One string for all normalised forms that are not substrings of
-		// the text: one allocation per text instead of one per word.
-		all := string(res.norms)
-		for _, f := range res.fix {
-			res.Tokens[f.tok].Norm = all[f.off:f.end]
+	if len(res.fix) == 0 {
+		return
+	}
+	// Normalised forms that are not substrings of the text come from the
+	// forms earlier texts made (news vocabulary repeats itself: in the
+	// steady state this allocates nothing), the rest from one string for
+	// all of them.
+	if res.seen == nil || len(res.seen) > maxSeenNorms {
+		res.seen = make(map[string]string)
+	}
+	missing := res.fix[:0]
+	for _, f := range res.fix {
+		if norm, ok := res.seen[string(res.norms[f.off:f.end])]; ok {
+			res.Tokens[f.tok].Norm = norm
+		} else {
+			missing = append(missing, f)
 		}
 	}
+	if len(missing) == 0 {
+		return
+	}
+	all := string(res.norms)
+	for _, f := range missing {
+		norm := all[f.off:f.end]
+		res.Tokens[f.tok].Norm = norm
+		res.seen[norm] = norm
+	}
 }
+
+// maxSeenNorms bounds Result's memory of normalised forms (a few MB); past
+// it the memory starts afresh.
+const maxSeenNorms = 1 << 16
 
 // abbrevClass says when a word with a kept final period may still end a
 // sentence.
