@@ -9,8 +9,8 @@
 // tickers and typographic quotes.
 //
 // The scanner has ASCII fast paths and writes the normalised forms of all
-// tokens of a text into one buffer, so that tokenising into a reused Result
-// costs at most one allocation per text.
+// tokens of a text into one buffer; a reused Result remembers the forms it
+// made, so that tokenising text like the texts before allocates nothing.
 package tokenize
 
 import (
