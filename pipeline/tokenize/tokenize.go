@@ -112,7 +112,7 @@ type Result struct {
 
 	norms []byte            // normalised forms that differ from the surface, back to back
 	fix   []fixup           // which token gets which part of norms
-	seen  map[string]string // normalised forms made for earlier texts, for reuse
+	seen  map[string]string // surface → normalised form, made for earlier texts
 	tmp   [64]byte          // scratch for lower-casing abbreviation candidates
 }
 
@@ -126,34 +126,22 @@ func (t *Tokenizer) Tokenize(text string, res *Result) {
 	res.Sentences = res.Sentences[:0]
 	res.norms = res.norms[:0]
 	res.fix = res.fix[:0]
+	if res.seen == nil || len(res.seen) > maxSeenNorms {
+		res.seen = make(map[string]string)
+	}
 	s := scanner{t: t, text: text, res: res, openFrom: -1}
 	s.run()
 	if len(res.fix) == 0 {
 		return
 	}
-	// Normalised forms that are not substrings of the text come from the
-	// forms earlier texts made (news vocabulary repeats itself: in the
-	// steady state this allocates nothing), the rest from one string for
-	// all of them.
-	if res.seen == nil || len(res.seen) > maxSeenNorms {
-		res.seen = make(map[string]string)
-	}
-	missing := res.fix[:0]
-	for _, f := range res.fix {
-		if norm, ok := res.seen[string(res.norms[f.off:f.end])]; ok {
-			res.Tokens[f.tok].Norm = norm
-		} else {
-			missing = append(missing, f)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
+	// The normalised forms new to this Result: one string for all of
+	// them, remembered by surface for the texts to come.
 	all := string(res.norms)
-	for _, f := range missing {
-		norm := all[f.off:f.end]
-		res.Tokens[f.tok].Norm = norm
-		res.seen[norm] = norm
+	for _, f := range res.fix {
+		tok := &res.Tokens[f.tok]
+		tok.Norm = all[f.off:f.end]
+		// The key is copied: a substring would keep the whole text alive.
+		res.seen[strings.Clone(text[tok.Start:tok.End])] = tok.Norm
 	}
 }
 
@@ -373,6 +361,12 @@ func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
 	tok.Start, tok.End, tok.Pos, tok.Sentence = start, end, n+1, s.sentence
 	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, surface, f.upper && !f.lower, abbrev
 	if (kind == Word || kind == Email) && (f.upper || f.nonASCII) {
+		// News vocabulary repeats itself: most such words were normalised
+		// for an earlier text, and the steady state allocates nothing.
+		if norm, ok := res.seen[surface]; ok {
+			tok.Norm = norm
+			return
+		}
 		off := len(res.norms)
 		if !f.nonASCII {
 			// ASCII with a capital: lower-casing always changes it.
