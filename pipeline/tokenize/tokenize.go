@@ -184,7 +184,16 @@ func (s *scanner) run() {
 		var kind Kind
 		var flags wordFlags
 		class := notAbbrev
-		if c < utf8.RuneSelf {
+		// The commonest token: lower-case ASCII letters followed by a
+		// space. It cannot be a URL, an e-mail address or an
+		// abbreviation; the rest goes through scanWord.
+		j := i
+		for j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+			j++
+		}
+		if j > i && j < len(text) && text[j] == ' ' {
+			i, kind, flags = j, Word, wordFlags{letters: true, lower: true}
+		} else if c < utf8.RuneSelf {
 			switch {
 			case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 				i++
