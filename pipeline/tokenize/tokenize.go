@@ -184,15 +184,21 @@ func (s *scanner) run() {
 		var kind Kind
 		var flags wordFlags
 		class := notAbbrev
-		// The commonest token: lower-case ASCII letters followed by a
-		// space. It cannot be a URL, an e-mail address or an
-		// abbreviation; the rest goes through scanWord.
+		// The commonest tokens: ASCII letters (then digits too) up to a
+		// space, comma or the like. They cannot be URLs, e-mail
+		// addresses, abbreviations or hyphenated, so scanWord would
+		// give the same token; everything else goes through it.
+		var seen byte
 		j := i
-		for j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
-			j++
+		if asciiWord[c]&(classLower|classUpper) != 0 {
+			for j < len(text) && asciiWord[text[j]] != 0 {
+				seen |= asciiWord[text[j]]
+				j++
+			}
 		}
-		if j > i && j < len(text) && text[j] == ' ' {
-			i, kind, flags = j, Word, wordFlags{letters: true, lower: true}
+		if j > i && (j == len(text) || plainEnd[text[j]]) {
+			i, kind = j, Word
+			flags = wordFlags{letters: true, lower: seen&classLower != 0, upper: seen&classUpper != 0}
 		} else if c < utf8.RuneSelf {
 			switch {
 			case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
@@ -525,6 +531,37 @@ func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 	}
 	return s.maybeAbbrev(start, i, kind, f)
 }
+
+// Classes of the ASCII bytes a plain word is made of.
+const (
+	classLower = 1 << iota
+	classUpper
+	classDigit
+)
+
+// asciiWord classifies ASCII letters and digits; plainEnd marks the bytes
+// that end a plain word without raising a question for scanWord (not a
+// period, hyphen, apostrophe, colon, slash, &, @ or a non-ASCII byte).
+var (
+	asciiWord = func() (t [256]byte) {
+		for c := 'a'; c <= 'z'; c++ {
+			t[c] = classLower
+		}
+		for c := 'A'; c <= 'Z'; c++ {
+			t[c] = classUpper
+		}
+		for c := '0'; c <= '9'; c++ {
+			t[c] = classDigit
+		}
+		return t
+	}()
+	plainEnd = func() (t [256]bool) {
+		for _, c := range []byte(" \t\n\r,;)\"!?") {
+			t[c] = true
+		}
+		return t
+	}()
+)
 
 // maybeAbbrev decides whether the period after word text[start:end] belongs
 // to it.
