@@ -15,7 +15,8 @@ import (
 )
 
 // A panel holds at most Options.MaxCells cells in memory. Beyond that it
-// writes them, sorted by company and day, to a run file and starts afresh;
+// writes them, sorted in the order Each returns rows, to a run file and
+// starts afresh;
 // reading the panel merges the runs with the cells still in memory. A cell
 // that appears in several runs is merged exactly (Cell.Merge), so the
 // result does not depend on when the panel spilled.
