@@ -568,8 +568,8 @@ func newSink(dir string, layout arrowout.Layout, mem memory.Allocator, meta arro
 	return s, nil
 }
 
-// rejectRecord is one line of rejects.jsonl.
-type rejectRecord struct {
+// RejectRecord is one line of rejects.jsonl.
+type RejectRecord struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Offset int64  `json:"offset"`
@@ -599,7 +599,7 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 				m.DropDuplicate(metrics.DuplicateID)
 			}
 		}
-		if err := s.rejEnc.Encode(rejectRecord{File: r.Origin.File, Line: r.Origin.Line, Offset: r.Origin.Offset, ID: r.ID, Reason: string(r.Reason), Detail: r.Detail}); err != nil {
+		if err := s.rejEnc.Encode(RejectRecord{File: r.Origin.File, Line: r.Origin.Line, Offset: r.Origin.Offset, ID: r.ID, Reason: string(r.Reason), Detail: r.Detail}); err != nil {
 			return fmt.Errorf("write rejects: %w", err)
 		}
 		return nil

@@ -222,22 +222,17 @@ type shift struct {
 // Score scores one tokenised text. titleLen is the byte length of the
 // headline at the start of text (0 when there is none).
 func (s *Scorer) Score(text string, tok *tokenize.Result, titleLen int) Result {
-	return s.ScoreMasked(text, tok, titleLen, nil)
-}
-
-// ScoreMasked is Score with the tokens i where mask[i] is true left out of
-// the lexicon lookups. The pipeline masks company names, so that AkzoNobel
-// does not score as "nobel" nor Goldman Sachs as "sachs".
-func (s *Scorer) ScoreMasked(text string, tok *tokenize.Result, titleLen int, mask []bool) Result {
 	var res Result
-	s.ScoreInto(&res, text, tok, titleLen, mask)
+	s.ScoreInto(&res, text, tok, titleLen, nil)
 	return res
 }
 
-// ScoreInto is ScoreMasked writing into res, whose slices it reuses: a
-// worker that scores article after article with one Result allocates
-// almost nothing (a long article has thousands of hits). Whatever res
-// held before is overwritten.
+// ScoreInto is Score writing into res, with the tokens i where mask[i] is
+// true left out of the lexicon lookups: the pipeline masks company names,
+// so that AkzoNobel does not score as "nobel" nor Goldman Sachs as
+// "sachs". It reuses the slices of res, so a worker that scores article
+// after article with one Result allocates almost nothing (a long article
+// has thousands of hits). Whatever res held before is overwritten.
 func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, titleLen int, mask []bool) {
 	toks := tok.Tokens
 	tk := s.voc.resolve(toks)

@@ -136,14 +136,7 @@ type Scored struct {
 }
 
 // Reject is one line of rejects.jsonl, as `marktstem score` writes it.
-type Reject struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Offset int64  `json:"offset"`
-	ID     string `json:"id,omitempty"`
-	Reason string `json:"reason"`
-	Detail string `json:"detail"`
-}
+type Reject = pipeline.RejectRecord
 
 // scoreFn reads one file with ingest and scores its articles with the
 // pipeline's Analyzer. Its exported fields are what Beam serializes to the
@@ -212,11 +205,7 @@ func splitPath(p string) (dir, base string) {
 // order of a directory walk, and rejects the others as duplicates, as
 // ingest.Reader does within one walk.
 func firstFn(id string, all func(*Scored) bool, emit func(Scored), reject func(Reject)) {
-	var got []Scored
-	var sc Scored
-	for all(&sc) {
-		got = append(got, sc)
-	}
+	got := collect(all)
 	sort.SliceStable(got, func(i, j int) bool {
 		if got[i].File != got[j].File {
 			return got[i].File < got[j].File
@@ -255,12 +244,7 @@ func probeFn(sc Scored, emit func(string, pipeline.Rows), probe func(Probe)) {
 // order, the order a single-machine run feeds it, because whether an
 // article is a near-duplicate depends on which of two copies came first.
 func detectFn(_ int, all func(*Probe) bool, emit func(string, novelty.Result)) error {
-	var probes []Probe
-	var p Probe
-	for all(&p) {
-		probes = append(probes, p)
-		p = Probe{}
-	}
+	probes := collect(all)
 	sort.Slice(probes, func(i, j int) bool {
 		if probes[i].File != probes[j].File {
 			return probes[i].File < probes[j].File
@@ -360,12 +344,7 @@ type deriveFn struct {
 
 // ProcessElement derives the columns and keys each row by its date.
 func (f *deriveFn) ProcessElement(_ int, all func(*aggregate.Day) bool, emit func(string, arrowout.CompanyDay)) error {
-	var days []aggregate.Day
-	var d aggregate.Day
-	for all(&d) {
-		days = append(days, d)
-		d = aggregate.Day{}
-	}
+	days := collect(all)
 	sort.Slice(days, func(i, j int) bool {
 		if days[i].CompanyID != days[j].CompanyID {
 			return days[i].CompanyID < days[j].CompanyID

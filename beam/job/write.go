@@ -86,18 +86,26 @@ func copyOut(ctx context.Context, src, dst string) error {
 	return publish(ctx, data, dst)
 }
 
+// collect reads every element of a Beam iterator, each decoded into a
+// fresh value so that no two share memory.
+func collect[T any](all func(*T) bool) []T {
+	var out []T
+	for {
+		var v T
+		if !all(&v) {
+			return out
+		}
+		out = append(out, v)
+	}
+}
+
 // writeDaysFn writes one date's company_daily partition, sorted by company
 // id as in a single-machine run.
 type writeDaysFn struct{ W writer }
 
 // ProcessElement writes the partition and emits its path.
 func (f *writeDaysFn) ProcessElement(ctx context.Context, _ string, all func(*arrowout.CompanyDay) bool, emit func(string)) error {
-	var rows []arrowout.CompanyDay
-	var r arrowout.CompanyDay
-	for all(&r) {
-		rows = append(rows, r)
-		r = arrowout.CompanyDay{}
-	}
+	rows := collect(all)
 	sort.Slice(rows, func(i, j int) bool { return rows[i].CompanyID < rows[j].CompanyID })
 	return emitAll(writePart(ctx, f.W, arrowout.NewCompanyDayOutput, rows))(emit)
 }
@@ -108,12 +116,7 @@ type writeArticlesFn struct{ W writer }
 
 // ProcessElement writes the partition and emits its path.
 func (f *writeArticlesFn) ProcessElement(ctx context.Context, _ string, all func(*arrowout.Article) bool, emit func(string)) error {
-	var rows []arrowout.Article
-	var r arrowout.Article
-	for all(&r) {
-		rows = append(rows, r)
-		r = arrowout.Article{}
-	}
+	rows := collect(all)
 	sort.Slice(rows, func(i, j int) bool { return rows[i].ArticleID < rows[j].ArticleID })
 	return emitAll(writePart(ctx, f.W, arrowout.NewArticleOutput, rows))(emit)
 }
@@ -124,12 +127,7 @@ type writeMentionsFn struct{ W writer }
 
 // ProcessElement writes the partition and emits its path.
 func (f *writeMentionsFn) ProcessElement(ctx context.Context, _ string, all func(*[]arrowout.Mention) bool, emit func(string)) error {
-	var groups [][]arrowout.Mention
-	var g []arrowout.Mention
-	for all(&g) {
-		groups = append(groups, g)
-		g = nil
-	}
+	groups := collect(all)
 	sort.Slice(groups, func(i, j int) bool { return groups[i][0].ArticleID < groups[j][0].ArticleID })
 	var rows []arrowout.Mention
 	for _, g := range groups {
@@ -154,11 +152,7 @@ type writeRejectsFn struct{ Out string }
 
 // ProcessElement writes the file and emits its path.
 func (f *writeRejectsFn) ProcessElement(ctx context.Context, _ int, all func(*Reject) bool, emit func(string)) error {
-	var rows []Reject
-	var r Reject
-	for all(&r) {
-		rows = append(rows, r)
-	}
+	rows := collect(all)
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.File != b.File {

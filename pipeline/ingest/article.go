@@ -154,9 +154,9 @@ type Options struct {
 	// os.TempDir()). The files are unlinked on creation where the system
 	// allows it.
 	SpillDir string
-	// OnInput, when set, receives every input as it is finished, and the
-	// Reader keeps no list of them (Files returns nil): an archive of
-	// millions of files then costs no memory per file. An error stops the
-	// walk.
+	// OnInput, when set, receives every input as it is finished, with its
+	// size and hash (the run manifest lists them); the Reader keeps no
+	// list, so an archive of millions of files costs no memory per file.
+	// An error stops the walk.
 	OnInput func(InputFile) error
 }

@@ -85,7 +85,6 @@ type Reader struct {
 	names   *nameLog
 	onInput func(InputFile) error
 	skipped int
-	files   []InputFile
 }
 
 // InputFile describes one input as read: the run manifest lists them.
@@ -95,10 +94,6 @@ type InputFile struct {
 	SHA256   string `json:"sha256"`   // of the raw bytes
 	Complete bool   `json:"complete"` // false when reading stopped early (error, cancellation)
 }
-
-// Files returns the inputs read so far, in reading order; nil when
-// Options.OnInput receives them instead.
-func (r *Reader) Files() []InputFile { return slices.Clone(r.files) }
 
 // NewReader returns a Reader configured by opts.
 func NewReader(opts Options) *Reader {
@@ -458,10 +453,11 @@ func (r *Reader) readStream(ctx context.Context, raw io.Reader, file, id string,
 			// so size and hash describe the whole file.
 			io.Copy(io.Discard, src)
 		}
-		in := InputFile{Path: file, Bytes: src.n, SHA256: hex.EncodeToString(h.Sum(nil)), Complete: rerr == nil && src.err == nil}
 		if r.onInput == nil {
-			r.files = append(r.files, in)
-		} else if err := r.onInput(in); err != nil && rerr == nil {
+			return
+		}
+		in := InputFile{Path: file, Bytes: src.n, SHA256: hex.EncodeToString(h.Sum(nil)), Complete: rerr == nil && src.err == nil}
+		if err := r.onInput(in); err != nil && rerr == nil {
 			rerr = err
 		}
 	}()
