@@ -156,7 +156,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		meta.Lexicons = append(meta.Lexicons, arrowout.Lexicon{Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
 	}
 	if cfg.Panel.SpillDir == "" {
-		cfg.Panel.SpillDir = cfg.OutDir // beside the outputs: /tmp may be small
+		cfg.Panel.SpillDir = cfg.OutDir // beside the outputs (/tmp may be small); the reader and the input list spill there too
 	}
 	// A partitioned company_daily is written date by date, so that only a
 	// few partitions are open at a time; each holds its rows by company
