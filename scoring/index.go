@@ -112,8 +112,12 @@ func newIndex(terms []string, fuzzy bool, canHead func(i int) bool) *index {
 // (limited to end). It returns the entry, the number of tokens it covers
 // and the route, or -1 when nothing matches.
 func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
+	if t.may[i]&(1<<ix.slot) == 0 {
+		return -1, 0, 0
+	}
+	r := t.words[i]
 	toks := t.toks
-	if info := t.info[i]; info != nil {
+	if info := r.exact; info != nil {
 		for _, e := range info.phrases[ix.slot] {
 			words := ix.words[e]
 			if i+len(words) > end {
@@ -138,9 +142,8 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 		return -1, 0, 0
 	}
 	// The fuzzy routes depend on the word alone and cost a stemmer and a
-	// decompounder run; news vocabulary is Zipfian, so they are resolved
-	// once per word for all indexes and remembered.
-	v := t.fuzzyAt(i)[ix.slot]
+	// decompounder run; they were resolved once per word (vocabulary.build).
+	v := r.fuzzy[ix.slot]
 	if v.entry < 0 {
 		return -1, 0, 0
 	}

@@ -6,10 +6,10 @@ import (
 	"sync"
 )
 
-// memo remembers the fuzzy lookup of words for one index. It is safe for
-// concurrent use by the scoring workers and bounded: once a shard is full
-// new words are looked up every time, so memory stays flat over any
-// archive. It never changes a result, only how fast it is found.
+// memo remembers resolved words (vocabulary.build) for all workers, behind
+// each worker's own cache. It is safe for concurrent use and bounded: once
+// a shard is full new words are resolved every time, so memory stays flat
+// over any archive. It never changes a result, only how fast it is found.
 type memo[V any] struct {
 	seed   maphash.Seed
 	shards [memoShards]memoShard[V]
@@ -17,7 +17,7 @@ type memo[V any] struct {
 
 const (
 	memoShards   = 32
-	memoShardCap = 1 << 14 // words per shard: 512 Ki words per index
+	memoShardCap = 1 << 14 // words per shard: 512 Ki words
 )
 
 type memoShard[V any] struct {

@@ -16,7 +16,6 @@ package scoring
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -96,6 +95,8 @@ type Result struct {
 
 	used    []bool    // scratch of ScoreInto, kept for reuse
 	weights []float64 // scratch of ScoreInto, kept for reuse
+	toks    tokens    // scratch of ScoreInto: resolved tokens and the worker's word cache
+	quoted  []bool    // scratch of ScoreInto: quoted tokens of the current sentence
 }
 
 // reuse returns b resized to n zero values, reallocating only when b is
@@ -188,26 +189,24 @@ func (s *Scorer) Calibration() lexicons.Calibration { return s.cal }
 // Categories returns the regulatory categories in the order of Result.Categories.
 func (s *Scorer) Categories() []string { return s.categories }
 
-// endsClause reports punctuation that ends a clause within a sentence.
-func endsClause(t tokenize.Token) bool {
-	if t.Kind != tokenize.Punct {
-		return false
-	}
-	switch t.Norm {
+// wordFlags says what a normalised word is to the clause and quote rules:
+// punctuation that ends a clause within a sentence; conjunctions that open
+// a new clause (news sentences join contrasting facts with them: ASML wint,
+// terwijl Philips verliest); quotation marks.
+func wordFlags(norm string) uint8 {
+	switch norm {
 	case ",", ";", ":", "–", "—", "(", ")":
-		return true
-	}
-	return false
-}
-
-// startsClause reports conjunctions that open a new clause: news sentences
-// join contrasting facts with them (ASML wint, terwijl Philips verliest).
-func startsClause(t tokenize.Token) bool {
-	switch t.Norm {
+		return flagEndsClause
 	case "terwijl", "maar", "echter", "hoewel", "ofschoon", "doch", "want", "zodat", "omdat", "nadat", "ondanks", "desondanks":
-		return true
+		return flagStartsClause
+	case "\"", "'", "`":
+		return flagQuoteToggle
+	case "“", "„", "‘", "«":
+		return flagQuoteOpen
+	case "”", "’", "»":
+		return flagQuoteClose
 	}
-	return false
+	return 0
 }
 
 // shift is a shifter found at a token.
@@ -235,7 +234,8 @@ func (s *Scorer) Score(text string, tok *tokenize.Result, titleLen int) Result {
 // has thousands of hits). Whatever res held before is overwritten.
 func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, titleLen int, mask []bool) {
 	toks := tok.Tokens
-	tk := s.voc.resolve(toks)
+	tk := &res.toks
+	s.voc.resolve(tk, toks)
 	*res = Result{
 		Categories: reuse(res.Categories, len(s.categories)), ClauseOf: reuse(res.ClauseOf, len(toks)),
 		Sentences: len(tok.Sentences), Tokens: len(toks),
@@ -243,6 +243,8 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		Actors:  res.Actors[:0],
 		used:    reuse(res.used, len(toks)), // tokens consumed by direction pairs or masked
 		weights: res.weights,
+		toks:    res.toks,
+		quoted:  res.quoted,
 	}
 	if res.Hits == nil {
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
@@ -254,12 +256,13 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		first, last := sent.First, sent.Last
 		fresh := true // at the start of a clause
 		for i := first; i < last; i++ {
-			if !fresh && startsClause(toks[i]) {
+			fl := tk.flags[i]
+			if !fresh && fl&flagStartsClause != 0 {
 				clause++
 			}
 			res.ClauseOf[i] = clause
 			fresh = false
-			if endsClause(toks[i]) && i+1 < last {
+			if fl&flagEndsClause != 0 && toks[i].Kind == tokenize.Punct && i+1 < last {
 				clause++
 				fresh = true
 			}
@@ -276,7 +279,8 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 			i++
 		}
 		question := last > first && toks[last-1].Norm == "?"
-		quoted := quotedTokens(toks, first, last)
+		quoted := quotedTokens(tk, first, last, res.quoted)
+		res.quoted = quoted
 		inTitle := titleLen > 0 && sent.Start < titleLen
 		for i := first; i < last && i < len(mask); i++ { // masked tokens count as used
 			if mask[i] {
@@ -293,31 +297,32 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		actorHit := -1
 		for i := first; i < last; {
 			e, n, _ := s.actorIx.lookup(tk, i, last)
+			if e >= 0 && s.actors[e].CaseSensitive && !toks[i].Upper {
+				e = -1 // ap is not AP
+			}
 			if e < 0 {
-				e, n = s.actorPrefix(toks[i]), 1
+				e, n = s.actorPrefix(tk, i, text), 1 // checks case itself
 			}
 			if e < 0 {
 				i++
 				continue
 			}
 			a := s.actors[e]
-			if !a.CaseSensitive || toks[i].Upper {
-				res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: toks[i].Sentence, Start: toks[i].Start, End: toks[i+n-1].End, Weight: a.Weight})
-				if a.Weight > boost && !used[i] {
-					boost = a.Weight
-					hit := Hit{
-						Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
-						Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
-					}
-					if actorHit < 0 {
-						actorHit = len(res.Hits)
-						res.Hits = append(res.Hits, hit)
-					} else {
-						res.Hits[actorHit] = hit
-					}
+			res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: toks[i].Sentence, Start: toks[i].Start, End: toks[i+n-1].End, Weight: a.Weight})
+			if a.Weight > boost && !used[i] {
+				boost = a.Weight
+				hit := Hit{
+					Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
+					Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
 				}
-				boost = math.Max(boost, a.Weight)
+				if actorHit < 0 {
+					actorHit = len(res.Hits)
+					res.Hits = append(res.Hits, hit)
+				} else {
+					res.Hits[actorHit] = hit
+				}
 			}
+			boost = math.Max(boost, a.Weight)
 			i += n
 		}
 		for h := start; h < len(res.Hits); h++ {
@@ -472,23 +477,20 @@ func (h *Hit) shift(name string, f float64) {
 // quotedTokens marks the tokens of a sentence that stand between quotation
 // marks. An unclosed quote runs to the end of the sentence: headlines quote
 // a source without closing ('Olieprijs gaat weer omhoog).
-func quotedTokens(toks []tokenize.Token, first, last int) []bool {
-	out := make([]bool, last-first)
+func quotedTokens(tk *tokens, first, last int, out []bool) []bool {
+	out = reuse(out, last-first)
 	in := false
 	for i := first; i < last; i++ {
-		t := toks[i]
-		if t.Kind == tokenize.Punct {
-			switch t.Norm {
-			case "\"", "'", "`":
+		if fl := tk.flags[i]; fl&(flagQuoteToggle|flagQuoteOpen|flagQuoteClose) != 0 && tk.toks[i].Kind == tokenize.Punct {
+			switch {
+			case fl&flagQuoteToggle != 0:
 				in = !in
-				continue
-			case "“", "„", "‘", "«":
+			case fl&flagQuoteOpen != 0:
 				in = true
-				continue
-			case "”", "’", "»":
+			default:
 				in = false
-				continue
 			}
+			continue
 		}
 		out[i-first] = in
 	}
@@ -640,6 +642,9 @@ func Label(sentiment float64) string {
 // formatted as "term(+0.62)", strongest first; ties are broken by term so
 // the output is deterministic.
 func TopTerms(hits []Hit, n int) []string {
+	if n <= 0 {
+		return []string{}
+	}
 	type term struct {
 		name  string
 		total float64
@@ -655,21 +660,31 @@ func TopTerms(hits []Hit, n int) []string {
 		}
 		terms[i].total += h.Weight
 	}
-	kept := terms[:0]
-	for _, t := range terms {
-		if t.total != 0 {
-			kept = append(kept, t)
-		}
-	}
-	sort.Slice(kept, func(a, b int) bool {
-		wa, wb := math.Abs(kept[a].total), math.Abs(kept[b].total)
+	// The n strongest by insertion: an article has hundreds of terms and
+	// only n are kept, so a full sort would be wasted.
+	stronger := func(a, b term) bool {
+		wa, wb := math.Abs(a.total), math.Abs(b.total)
 		if wa != wb {
 			return wa > wb
 		}
-		return kept[a].name < kept[b].name
-	})
-	if len(kept) > n {
-		kept = kept[:n]
+		return a.name < b.name
+	}
+	kept := make([]term, 0, n+1)
+	for _, t := range terms {
+		if t.total == 0 || (len(kept) == n && !stronger(t, kept[n-1])) {
+			continue
+		}
+		k := len(kept)
+		if k == n {
+			k--
+		} else {
+			kept = append(kept, t)
+		}
+		for k > 0 && stronger(t, kept[k-1]) {
+			kept[k] = kept[k-1]
+			k--
+		}
+		kept[k] = t
 	}
 	out := make([]string, len(kept))
 	var buf []byte
@@ -728,16 +743,20 @@ func (s *Scorer) SentenceSentiment(hits []Hit, sentence int) float64 {
 // actorPrefix finds an actor at the start of a hyphenated token
 // (DNB-president, ECB-toezicht, SEC-onderzoek): Dutch glues the actor to
 // what it does.
-func (s *Scorer) actorPrefix(t tokenize.Token) int {
-	if t.Kind != tokenize.Word {
+func (s *Scorer) actorPrefix(tk *tokens, i int, text string) int {
+	e := tk.words[i].actor
+	t := &tk.toks[i]
+	if e < 0 || t.Kind != tokenize.Word {
 		return -1
 	}
-	head, _, ok := strings.Cut(t.Norm, "-")
-	if !ok || head == "" {
-		return -1
+	if a := s.actors[e]; !a.CaseSensitive || t.Upper {
+		return int(e)
 	}
-	if e, ok := s.actorIx.single[head]; ok {
-		if a := s.actors[e]; !a.CaseSensitive || t.Upper {
+	// A case-sensitive actor needs its own part in capitals: AP-onderzoek,
+	// not ap-document. Token.Upper covers the whole token.
+	if t.End <= len(text) {
+		head, _, _ := strings.Cut(text[t.Start:t.End], "-")
+		if head != "" && strings.ToUpper(head) == head {
 			return int(e)
 		}
 	}

@@ -2,6 +2,8 @@ package scoring
 
 import (
 	"math"
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -83,6 +85,8 @@ func TestHits(t *testing.T) {
 		{"geen scopes over the noun phrase", "Geen enkele winst.", "winst", -0.32},
 		{"quoted claim damped", "'Recordwinst' volgens topman.", "recordwinst", 0.8 * quoteFactor},
 		{"unclosed quote runs to the end", "Topman: 'verlies.", "verlies", -0.6 * quoteFactor},
+		{"typographic quotes", "„Recordwinst” volgens topman.", "recordwinst", 0.8 * quoteFactor},
+		{"closing quote ends the quote", "“Goed” en een recordwinst.", "goed recordwinst", 0.6*quoteFactor + 0.8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +120,7 @@ func TestRisk(t *testing.T) {
 		{"fine", "Het bedrijf kreeg een boete.", 0.8, "enforcement"},
 		{"actor boosts and adds its base weight", "De AFM legt een boete op.", 0.8*1.4 + 0.3*0.8, "enforcement"},
 		{"case-sensitive actor", "Het ap-document bevat een boete.", 0.8, "enforcement"},
+		{"actor before a hyphen", "Het AP-onderzoek vond een boete.", 0.8*1.3 + 0.3*0.6 + 0.5*1.3, "enforcement"},
 		{"hedged", "Er komt mogelijk een onderzoek.", 0.5 * 0.6, "investigation"},
 		{"negated", "Er komt geen boete.", 0, "enforcement"},
 		{"relief phrase", "De boete vernietigd door de rechter.", 0, "litigation"},
@@ -229,5 +234,50 @@ func BenchmarkScore(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		tk.Tokenize(text, &tok)
 		s.Score(text, &tok, 0)
+	}
+}
+
+// TestTopTermsSelection checks the partial selection against a full sort
+// of every term, on hits with repeated terms, ties and zero totals.
+func TestTopTermsSelection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 500; round++ {
+		var hits []Hit
+		for k := rng.IntN(40); k > 0; k-- {
+			w := float64(rng.IntN(9)-4) / 4 // ties and zeros are common
+			hits = append(hits, Hit{Term: string(rune('a' + rng.IntN(12))), Weight: w})
+		}
+		totals := map[string]float64{}
+		for _, h := range hits {
+			totals[h.Term] += h.Weight
+		}
+		var names []string
+		for name, v := range totals {
+			if v != 0 {
+				names = append(names, name)
+			}
+		}
+		sort.Slice(names, func(a, b int) bool {
+			wa, wb := math.Abs(totals[names[a]]), math.Abs(totals[names[b]])
+			if wa != wb {
+				return wa > wb
+			}
+			return names[a] < names[b]
+		})
+		for _, n := range []int{0, 1, 3, 8, 20} {
+			want := names
+			if len(want) > n {
+				want = want[:n]
+			}
+			got := TopTerms(hits, n)
+			if len(got) != len(want) {
+				t.Fatalf("round %d, n=%d: got %d terms %v, want %d (%v)", round, n, len(got), got, len(want), want)
+			}
+			for i := range want {
+				if !strings.HasPrefix(got[i], want[i]+"(") {
+					t.Fatalf("round %d, n=%d: got %v, want order %v", round, n, got, want)
+				}
+			}
+		}
 	}
 }

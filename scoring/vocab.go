@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"strings"
+
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
@@ -22,19 +24,37 @@ type wordInfo struct {
 	phrases [numSlots][]int32 // entries of phrases starting with the word, longest first
 }
 
-// fuzzyInfo holds the fuzzy routes (folded, stem, compound) of a word for
-// the fuzzy indexes.
-type fuzzyInfo [numSlots]memoVal
+// word is everything every index can say about one normalised word: its
+// exact entries and its fuzzy routes (folded, stem, compound), resolved
+// once per word. may has bit k set when index k can match at the word at
+// all, so the many tokens that match nothing cost one bit test per index.
+type word struct {
+	exact *wordInfo // nil: the word starts no entry
+	fuzzy [numSlots]memoVal
+	may   uint8
+	flags uint8 // what the word is to clause and quote rules (flag…)
+	actor int32 // actor entry of the part before a hyphen (DNB-topman), −1 for none
+}
+
+// Word flags: the rules of ScoreInto test a bit instead of comparing
+// strings. A punctuation flag only counts on a punctuation token.
+const (
+	flagStartsClause = 1 << iota // terwijl, maar … (see startsClause)
+	flagEndsClause               // , ; : dashes, brackets
+	flagQuoteToggle              // " ' `
+	flagQuoteOpen                // “ „ ‘ «
+	flagQuoteClose               // ” ’ »
+)
 
 // vocabulary maps every word that starts an entry of any index.
 type vocabulary struct {
 	words   map[string]*wordInfo
 	indexes [numSlots]*index
-	fuzzy   *memo[*fuzzyInfo]
+	shared  *memo[*word] // resolved words, for all workers
 }
 
 func newVocabulary(indexes [numSlots]*index) *vocabulary {
-	v := &vocabulary{words: map[string]*wordInfo{}, indexes: indexes, fuzzy: newMemo[*fuzzyInfo]()}
+	v := &vocabulary{words: map[string]*wordInfo{}, indexes: indexes, shared: newMemo[*word]()}
 	get := func(w string) *wordInfo {
 		info := v.words[w]
 		if info == nil {
@@ -58,41 +78,69 @@ func newVocabulary(indexes [numSlots]*index) *vocabulary {
 	return v
 }
 
+// build resolves w against every index.
+func (v *vocabulary) build(w string) *word {
+	r := &word{exact: v.words[w], flags: wordFlags(w), actor: -1}
+	if head, _, ok := strings.Cut(w, "-"); ok && head != "" {
+		if e, ok := v.indexes[slotActor].single[head]; ok {
+			r.actor = e
+		}
+	}
+	for k, ix := range v.indexes {
+		r.fuzzy[k] = memoVal{entry: -1}
+		if info := r.exact; info != nil && (info.single[k] >= 0 || len(info.phrases[k]) > 0) {
+			r.may |= 1 << k
+		}
+		if ix.fuzzy {
+			e, via := ix.fuzzyLookup(w)
+			r.fuzzy[k] = memoVal{entry: int32(e), via: via}
+			if e >= 0 {
+				r.may |= 1 << k
+			}
+		}
+	}
+	return r
+}
+
+// localWords bounds a worker's own cache of resolved words; past it the
+// worker asks the shared memo, which is slower (a lock) but never wrong.
+const localWords = 1 << 16
+
 // tokens is one article's tokens with their lexicon lookups resolved once
 // for all indexes.
 type tokens struct {
 	toks  []tokenize.Token
-	info  []*wordInfo  // nil: the word starts no entry
-	fuzzy []*fuzzyInfo // resolved on first need
-	voc   *vocabulary
+	words []*word
+	may   []uint8          // words[i].may, packed: most lookups stop at this byte
+	flags []uint8          // words[i].flags, packed
+	local map[string]*word // this worker's resolved words, kept across articles
 }
 
-func (v *vocabulary) resolve(toks []tokenize.Token) *tokens {
-	t := &tokens{toks: toks, info: make([]*wordInfo, len(toks)), fuzzy: make([]*fuzzyInfo, len(toks)), voc: v}
+// resolve looks up every token of toks into t, reusing t's memory. A
+// worker's own map answers most tokens without a lock: news vocabulary is
+// Zipfian.
+func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
+	t.toks = toks
+	t.words = reuse(t.words, len(toks))
+	t.may = reuse(t.may, len(toks))
+	t.flags = reuse(t.flags, len(toks))
+	if t.local == nil {
+		t.local = make(map[string]*word, 1024)
+	}
 	for i := range toks {
-		t.info[i] = v.words[toks[i].Norm]
-	}
-	return t
-}
-
-// fuzzyAt returns the fuzzy routes of token i for every fuzzy index.
-func (t *tokens) fuzzyAt(i int) *fuzzyInfo {
-	if f := t.fuzzy[i]; f != nil {
-		return f
-	}
-	w := t.toks[i].Norm
-	f, ok := t.voc.fuzzy.get(w)
-	if !ok {
-		f = &fuzzyInfo{}
-		for k, ix := range t.voc.indexes {
-			f[k] = memoVal{entry: -1}
-			if ix.fuzzy {
-				e, via := ix.fuzzyLookup(w)
-				f[k] = memoVal{entry: int32(e), via: via}
+		w := toks[i].Norm
+		r, ok := t.local[w]
+		if !ok {
+			if r, ok = v.shared.get(w); !ok {
+				r = v.build(w)
+				v.shared.put(w, r)
+			}
+			if len(t.local) < localWords {
+				// Clone: w may point into the article, which the cache
+				// must not keep alive.
+				t.local[strings.Clone(w)] = r
 			}
 		}
-		t.voc.fuzzy.put(w, f)
+		t.words[i], t.may[i], t.flags[i] = r, r.may, r.flags
 	}
-	t.fuzzy[i] = f
-	return f
 }

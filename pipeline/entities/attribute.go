@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/marktstem/marktstem/pipeline/tokenize"
@@ -55,8 +56,17 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	}
 	byRoot := map[int]*CompanyScore{}
 	var order []int
-	sentRoots := map[int]map[int]bool{}   // sentence → roots named in it
-	clauseRoots := map[int]map[int]bool{} // clause → roots named in it
+	// Roots named per sentence and per clause: short lists, as few
+	// companies share a sentence.
+	nSent := len(tok.Sentences)
+	for _, m := range mentions {
+		nSent = max(nSent, m.Sentence+1)
+	}
+	for _, h := range res.Hits {
+		nSent = max(nSent, h.Sentence+1)
+	}
+	sentRoots := make([][]int, nSent)
+	clauseRoots := map[int][]int{}
 	inTitle := map[int]bool{}
 	inLead := map[int]bool{}
 	total := 0
@@ -81,9 +91,10 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		if !contains(cs.Matched, m.Surface) {
 			cs.Matched = append(cs.Matched, m.Surface)
 		}
-		add(sentRoots, m.Sentence, m.Root)
+		sentRoots[m.Sentence] = addRoot(sentRoots[m.Sentence], m.Root)
 		if len(res.ClauseOf) > m.First {
-			add(clauseRoots, res.ClauseOf[m.First], m.Root)
+			c := res.ClauseOf[m.First]
+			clauseRoots[c] = addRoot(clauseRoots[c], m.Root)
 		}
 		if m.Start < titleLen {
 			inTitle[m.Root] = true
@@ -96,18 +107,32 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	for _, cs := range byRoot {
 		maxMentions = max(maxMentions, cs.Mentions)
 	}
-	paragraph := func(s int) int {
+	paragraph := make([]int, nSent)
+	for s := range paragraph {
+		paragraph[s] = -1
 		if s < len(tok.Sentences) {
-			return tok.Sentences[s].Paragraph
+			paragraph[s] = tok.Sentences[s].Paragraph
 		}
-		return -1
 	}
 	weights := make([]float64, len(res.Hits))
+	sentW := make([]float64, nSent)
 	out := make([]CompanyScore, 0, len(order))
 	for _, root := range order {
 		cs := byRoot[root]
+		// A hit's share depends on its sentence, and on its clause only
+		// where several companies share the sentence (−1 below).
+		for s := range sentW {
+			sentW[s] = sentenceWeight(s, root, sentRoots, paragraph)
+		}
 		for i, h := range res.Hits {
-			weights[i] = hitWeight(h, root, sentRoots, clauseRoots, res.ClauseOf, paragraph)
+			w := sentW[h.Sentence]
+			if w < 0 {
+				w = 0
+				if inClause := clauseRoots[res.ClauseOf[h.First]]; len(inClause) == 0 || slices.Contains(inClause, root) {
+					w = 1
+				}
+			}
+			weights[i] = w
 		}
 		cs.Categories = make([]float64, len(sum.Categories()))
 		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits, weights, cs.Categories)
@@ -127,18 +152,16 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	return out
 }
 
-// hitWeight is the share of hit h that goes to company root.
-func hitWeight(h scoring.Hit, root int, sentRoots, clauseRoots map[int]map[int]bool, clauseOf []int, paragraph func(int) int) float64 {
-	named := sentRoots[h.Sentence]
-	if named[root] {
+// sentenceWeight is the share of sentence s's hits that goes to company
+// root, or −1 when the sentence names root and other companies too, so
+// that the hit's clause decides.
+func sentenceWeight(s, root int, sentRoots [][]int, paragraph []int) float64 {
+	named := sentRoots[s]
+	if slices.Contains(named, root) {
 		if len(named) == 1 {
 			return 1
 		}
-		inClause := clauseRoots[clauseOf[h.First]]
-		if len(inClause) == 0 || inClause[root] {
-			return 1
-		}
-		return 0
+		return -1
 	}
 	if len(named) > 0 {
 		return 0 // the sentence is about other companies
@@ -147,13 +170,13 @@ func hitWeight(h scoring.Hit, root int, sentRoots, clauseRoots map[int]map[int]b
 	// companies named in the closest preceding sentence of the paragraph.
 	w := 1.0
 	for d := 1; d <= followSents; d++ {
-		prev := h.Sentence - d
-		if prev < 0 || paragraph(prev) != paragraph(h.Sentence) {
+		prev := s - d
+		if prev < 0 || paragraph[prev] != paragraph[s] {
 			return 0
 		}
 		w *= followDecay
 		if prevNamed := sentRoots[prev]; len(prevNamed) > 0 {
-			if prevNamed[root] {
+			if slices.Contains(prevNamed, root) {
 				return w
 			}
 			return 0
@@ -162,11 +185,12 @@ func hitWeight(h scoring.Hit, root int, sentRoots, clauseRoots map[int]map[int]b
 	return 0
 }
 
-func add(m map[int]map[int]bool, k, v int) {
-	if m[k] == nil {
-		m[k] = map[int]bool{}
+// addRoot adds root to a set kept as a short list.
+func addRoot(list []int, root int) []int {
+	if slices.Contains(list, root) {
+		return list
 	}
-	m[k][v] = true
+	return append(list, root)
 }
 
 func contains(list []string, s string) bool {

@@ -24,7 +24,7 @@ package novelty
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -149,7 +149,8 @@ type Detector struct {
 	items   []*seen
 	buckets [bands]map[uint64][]int // band hash → indexes into items
 	latest  time.Time
-	evicted int // items before this index have been dropped
+	evicted int   // items before this index have been dropped
+	scratch []int // candidates of Add, reused
 }
 
 // NewDetector returns an empty detector.
@@ -184,21 +185,19 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		d.evict()
 	}
 	if !sig.empty {
-		cands := map[int]bool{}
+		order := d.scratch[:0]
 		keys := [bands]uint64{}
 		for b := 0; b < bands; b++ {
 			keys[b] = bandKey(&sig, b)
 			for _, i := range d.buckets[b][keys[b]] {
-				cands[i] = true
+				if i >= d.evicted {
+					order = append(order, i)
+				}
 			}
 		}
-		order := make([]int, 0, len(cands))
-		for i := range cands {
-			if i >= d.evicted {
-				order = append(order, i)
-			}
-		}
-		sort.Ints(order) // input order: the first copy wins
+		slices.Sort(order) // input order: the first copy wins
+		order = slices.Compact(order)
+		d.scratch = order
 		for _, i := range order {
 			prev := d.items[i]
 			dt := at.Sub(prev.at)
