@@ -463,7 +463,7 @@ func process(it *item, an *Analyzer, buf *Buffer) *scored {
 		Sentiment: res.Sentiment, SentimentLabel: res.Label, SentimentHits: int32(res.SentimentHits),
 		RegulatoryRisk: res.Risk, RegulatoryRiskFlag: res.Flag, RiskHits: int32(res.RiskHits),
 		// res lives in buf, reused by the next article: copy what the row keeps.
-		TopTerms: scoring.TopTerms(res.Hits, 8), RiskCategories: slices.Clone(res.Categories),
+		TopTerms: buf.score.TopTerms(8), RiskCategories: slices.Clone(res.Categories), // TopTerms: res is a copy of buf.score, whose scratch persists
 	}
 	for _, cs := range x.Companies {
 		c := an.reg.Company(cs.Root)

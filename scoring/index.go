@@ -118,7 +118,11 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 	r := t.words[i]
 	toks := t.toks
 	if info := r.exact; info != nil {
-		for _, e := range info.phrases[ix.slot] {
+		phrases := info.phrases[ix.slot]
+		if second := info.second[ix.slot]; second != nil && (i+1 >= end || !second[toks[i+1].Norm]) {
+			phrases = nil
+		}
+		for _, e := range phrases {
 			words := ix.words[e]
 			if i+len(words) > end {
 				continue

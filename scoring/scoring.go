@@ -93,10 +93,11 @@ type Result struct {
 	Tokens        int
 	NoHit         bool // no lexicon matched at all
 
-	used    []bool    // scratch of ScoreInto, kept for reuse
-	weights []float64 // scratch of ScoreInto, kept for reuse
-	toks    tokens    // scratch of ScoreInto: resolved tokens and the worker's word cache
-	quoted  []bool    // scratch of ScoreInto: quoted tokens of the current sentence
+	used    []bool      // scratch of ScoreInto, kept for reuse
+	weights []float64   // scratch of ScoreInto, kept for reuse
+	toks    tokens      // scratch of ScoreInto: resolved tokens and the worker's word cache
+	quoted  []bool      // scratch of ScoreInto: quoted tokens of the current sentence
+	terms   termScratch // scratch of TopTerms
 }
 
 // reuse returns b resized to n zero values, reallocating only when b is
@@ -245,6 +246,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		weights: res.weights,
 		toks:    res.toks,
 		quoted:  res.quoted,
+		terms:   res.terms,
 	}
 	if res.Hits == nil {
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
@@ -642,15 +644,38 @@ func Label(sentiment float64) string {
 // formatted as "term(+0.62)", strongest first; ties are broken by term so
 // the output is deterministic.
 func TopTerms(hits []Hit, n int) []string {
+	return topTerms(hits, n, &termScratch{})
+}
+
+// TopTerms is TopTerms(r.Hits, n), reusing r's memory: a worker that
+// keeps one Result allocates only the strings it returns.
+func (r *Result) TopTerms(n int) []string {
+	return topTerms(r.Hits, n, &r.terms)
+}
+
+// term is one term's total weight in an article.
+type term struct {
+	name  string
+	total float64
+}
+
+// termScratch is the memory of topTerms.
+type termScratch struct {
+	at    map[string]int
+	terms []term
+}
+
+func topTerms(hits []Hit, n int, sc *termScratch) []string {
 	if n <= 0 {
 		return []string{}
 	}
-	type term struct {
-		name  string
-		total float64
+	if sc.at == nil {
+		sc.at = make(map[string]int, len(hits))
 	}
-	at := make(map[string]int, len(hits))
-	var terms []term
+	at := sc.at
+	clear(at)
+	terms := sc.terms[:0]
+	defer func() { sc.terms = terms }()
 	for _, h := range hits {
 		i, ok := at[h.Term]
 		if !ok {

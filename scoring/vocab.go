@@ -22,7 +22,13 @@ const (
 type wordInfo struct {
 	single  [numSlots]int32   // entry of the one-word term, −1 for none
 	phrases [numSlots][]int32 // entries of phrases starting with the word, longest first
+	// second holds the second words of the phrases, for words that start
+	// many (in de rode cijfers, in het nauw …): one lookup rules them out.
+	second [numSlots]map[string]bool
 }
+
+// manyPhrases is the number of phrases from which a word gets a second set.
+const manyPhrases = 4
 
 // word is everything every index can say about one normalised word: its
 // exact entries and its fuzzy routes (folded, stem, compound), resolved
@@ -72,7 +78,14 @@ func newVocabulary(indexes [numSlots]*index) *vocabulary {
 			get(w).single[k] = e
 		}
 		for w, list := range ix.phrases {
-			get(w).phrases[k] = list
+			info := get(w)
+			info.phrases[k] = list
+			if len(list) > manyPhrases {
+				info.second[k] = map[string]bool{}
+				for _, e := range list {
+					info.second[k][ix.words[e][1]] = true
+				}
+			}
 		}
 	}
 	return v

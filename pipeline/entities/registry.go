@@ -22,8 +22,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
-
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
@@ -62,15 +60,16 @@ type Registry struct {
 	root      []int
 	byID      map[string]int
 	patterns  []pattern
-	ac        ahocorasick.AhoCorasick
+	byFirst   map[string][]int32 // patterns by the first word of their key, in pattern order
 }
 
 type pattern struct {
 	company       int
 	alias         string
-	key           string // normalised, folded, tokens joined by one space
-	caseSensitive bool   // all-caps acronym: the surface must match exactly
-	proper        bool   // capitalised name: the surface must start with a capital
+	key           string   // normalised, folded, tokens joined by one space
+	words         []string // key split into its tokens
+	caseSensitive bool     // all-caps acronym: the surface must match exactly
+	proper        bool     // capitalised name: the surface must start with a capital
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -163,11 +162,11 @@ func (reg *Registry) link(name string) error {
 	return nil
 }
 
-// build compiles the alias automaton. Two companies claiming the same alias
+// build indexes the aliases by their first word. Two companies claiming the same alias
 // is an error: a mention could not be attributed.
 func (reg *Registry) build(name string) error {
 	owner := map[string]int{}
-	var keys []string
+	reg.byFirst = map[string][]int32{}
 	var tok tokenize.Result
 	tk := tokenize.New(nil)
 	for i, c := range reg.companies {
@@ -189,12 +188,11 @@ func (reg *Registry) build(name string) error {
 			}
 			owner[ownerKey] = i
 			first, _ := utf8.DecodeRuneInString(a)
-			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, caseSensitive: cs, proper: unicode.IsUpper(first)})
-			keys = append(keys, key)
+			words := strings.Split(key, " ")
+			reg.byFirst[words[0]] = append(reg.byFirst[words[0]], int32(len(reg.patterns)))
+			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, words: words, caseSensitive: cs, proper: unicode.IsUpper(first)})
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	reg.ac = b.Build(keys)
 	return nil
 }
 
@@ -253,63 +251,69 @@ type Mention struct {
 }
 
 // Find returns the company mentions in a tokenised text, in text order.
+//
+// An alias matches a run of whole tokens, compared by their folded norms
+// (Ahold Delhaize, ahold delhaize, Áhold …); its last word may also end
+// inside a token before a hyphen or a possessive (ING-topman, Philips's,
+// Philips'). Aliases are found by a map from their first word, one
+// lookup per token: a match must start at a token anyway. Where aliases
+// overlap the leftmost, then longest wins.
 func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
-	// The haystack is the folded token norms joined by single spaces;
-	// starts[i] is where token i begins in it.
-	var hay strings.Builder
-	starts := make([]int, len(toks))
-	for i, t := range toks {
-		if i > 0 {
-			hay.WriteByte(' ')
-		}
-		starts[i] = hay.Len()
-		hay.WriteString(tokenize.Fold(t.Norm))
+	folded := make([]string, len(toks))
+	for i := range toks {
+		folded[i] = tokenize.Fold(toks[i].Norm)
 	}
-	h := hay.String()
 	type cand struct {
 		p          int
 		first, end int // token range [first, end]
-		hEnd       int
+		cut        int // bytes of token end matched; < its length: the alias ends inside it
 	}
 	var cands []cand
-	it := reg.ac.IterOverlapping(h)
-	for m := it.Next(); m != nil; m = it.Next() {
-		first := sort.SearchInts(starts, m.Start())
-		if first == len(starts) || starts[first] != m.Start() {
-			continue // not at a token start
-		}
-		last := sort.SearchInts(starts, m.End()) - 1 // token containing the end
-		tokEnd := starts[last] + len(tokenize.Fold(toks[last].Norm))
-		if m.End() != tokEnd {
-			rest := h[m.End():tokEnd]
-			if !(strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "'s") || rest == "'") {
-				continue // ends inside a word
-			}
-		}
-		p := reg.patterns[m.Pattern()]
+	// accept applies the surface checks: acronyms exactly as written,
+	// names capitalised.
+	accept := func(p *pattern, first int) bool {
 		surfaceStart := toks[first].Start
 		if p.caseSensitive {
-			if !strings.HasPrefix(text[surfaceStart:], p.alias) {
-				continue
-			}
-		} else if p.proper {
+			return strings.HasPrefix(text[surfaceStart:], p.alias)
+		}
+		if p.proper {
 			r, _ := utf8.DecodeRuneInString(text[surfaceStart:])
-			if !unicode.IsUpper(r) {
-				continue
+			return unicode.IsUpper(r)
+		}
+		return true
+	}
+	for i, f := range folded {
+		for _, pi := range reg.byFirst[f] {
+			p := &reg.patterns[pi]
+			last, cut, ok := matchRest(p.words, folded, i)
+			if ok && accept(p, i) {
+				cands = append(cands, cand{p: int(pi), first: i, end: last, cut: cut})
 			}
 		}
-		cands = append(cands, cand{p: m.Pattern(), first: first, end: last, hEnd: m.End()})
+		// One-word aliases ending inside the token: ING-topman, Philips'.
+		for c := 1; c < len(f); c++ {
+			if (f[c] == '-' || f[c] == '\'') && endsName(f[c:]) {
+				for _, pi := range reg.byFirst[f[:c]] {
+					if p := &reg.patterns[pi]; len(p.words) == 1 && accept(p, i) {
+						cands = append(cands, cand{p: int(pi), first: i, end: i, cut: c})
+					}
+				}
+			}
+		}
 	}
 	// Leftmost-longest among the valid candidates.
 	sort.SliceStable(cands, func(a, b int) bool {
 		if cands[a].first != cands[b].first {
 			return cands[a].first < cands[b].first
 		}
-		return cands[a].hEnd > cands[b].hEnd
+		if cands[a].end != cands[b].end {
+			return cands[a].end > cands[b].end
+		}
+		return cands[a].cut > cands[b].cut
 	})
 	var out []Mention
 	next := 0
@@ -320,7 +324,7 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		p := reg.patterns[c.p]
 		start := toks[c.first].Start
 		end := toks[c.end].End
-		if c.hEnd < starts[c.end]+len(tokenize.Fold(toks[c.end].Norm)) {
+		if c.cut < len(folded[c.end]) {
 			// Mention ends inside the token (ING-topman): cut the surface.
 			end = start + len(p.alias)
 			if end > toks[c.end].End || !utf8.ValidString(text[start:end]) {
@@ -334,4 +338,37 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		next = c.end + 1
 	}
 	return out
+}
+
+// matchRest matches the words after the first of an alias against the
+// tokens after i. The last word may end inside its token (endsName). It
+// returns the last token and how many of its bytes matched.
+func matchRest(words, folded []string, i int) (last, cut int, ok bool) {
+	if len(words) == 1 {
+		return i, len(folded[i]), true
+	}
+	n := len(words)
+	if i+n > len(folded) {
+		return 0, 0, false
+	}
+	for k := 1; k < n-1; k++ {
+		if folded[i+k] != words[k] {
+			return 0, 0, false
+		}
+	}
+	last = i + n - 1
+	w, f := words[n-1], folded[last]
+	if f == w {
+		return last, len(f), true
+	}
+	if strings.HasPrefix(f, w) && endsName(f[len(w):]) {
+		return last, len(w), true
+	}
+	return 0, 0, false
+}
+
+// endsName reports what may follow a name inside a token: a hyphen
+// (ING-topman) or a possessive (Philips's, Philips').
+func endsName(rest string) bool {
+	return strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "'s") || rest == "'"
 }

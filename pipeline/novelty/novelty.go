@@ -147,7 +147,7 @@ type seen struct {
 // Detector remembers recent articles. It is not safe for concurrent use.
 type Detector struct {
 	items   []*seen
-	buckets [bands]map[uint64][]int // band hash → indexes into items
+	buckets map[uint64][]int32 // band key (band and its rows) → indexes into items
 	latest  time.Time
 	evicted int   // items before this index have been dropped
 	scratch []int // candidates of Add, reused
@@ -156,14 +156,13 @@ type Detector struct {
 // NewDetector returns an empty detector.
 func NewDetector() *Detector {
 	d := &Detector{}
-	for i := range d.buckets {
-		d.buckets[i] = map[uint64][]int{}
-	}
+	d.buckets = map[uint64][]int32{}
 	return d
 }
 
 func bandKey(s *Signature, b int) uint64 {
 	// The rows of a band are already hash values: mixing them is enough.
+	// The band index seeds the mix, so one map holds the keys of all bands.
 	h := uint64(b) * 0x9e3779b97f4a7c15
 	for _, v := range s.mins[b*rows : (b+1)*rows] {
 		h = (h ^ v) * 0xbf58476d1ce4e5b9
@@ -189,9 +188,9 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		keys := [bands]uint64{}
 		for b := 0; b < bands; b++ {
 			keys[b] = bandKey(&sig, b)
-			for _, i := range d.buckets[b][keys[b]] {
-				if i >= d.evicted {
-					order = append(order, i)
+			for _, i := range d.buckets[keys[b]] {
+				if int(i) >= d.evicted {
+					order = append(order, int(i))
 				}
 			}
 		}
@@ -229,7 +228,7 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		}
 		idx := len(d.items)
 		for b := 0; b < bands; b++ {
-			d.buckets[b][keys[b]] = append(d.buckets[b][keys[b]], idx)
+			d.buckets[keys[b]] = append(d.buckets[keys[b]], int32(idx))
 		}
 	}
 	d.items = append(d.items, &seen{id: id, at: at, sig: sig, companies: append([]string(nil), companies...)})
@@ -256,16 +255,14 @@ func (d *Detector) evict() {
 	if n > 1024 && n > len(d.items)/2 {
 		kept := append([]*seen(nil), d.items[n:]...)
 		d.items, d.evicted = kept, 0
-		for b := range d.buckets {
-			d.buckets[b] = map[uint64][]int{}
-		}
+		d.buckets = map[uint64][]int32{}
 		for i, it := range d.items {
 			if it.sig.empty {
 				continue
 			}
 			for b := 0; b < bands; b++ {
 				k := bandKey(&it.sig, b)
-				d.buckets[b][k] = append(d.buckets[b][k], i)
+				d.buckets[k] = append(d.buckets[k], int32(i))
 			}
 		}
 	}
