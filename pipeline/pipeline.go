@@ -401,6 +401,7 @@ type Buffer struct {
 	tokens tokenize.Result
 	score  scoring.Result
 	mask   []bool
+	words  []string // the norms novelty signs
 }
 
 // Analyze scores one article. The Analysis shares memory with buf: it is
@@ -446,13 +447,15 @@ func process(it *item, an *Analyzer, buf *Buffer) *scored {
 	date := a.Date()
 	toks := x.Tokens
 	out := &scored{tokens: len(toks.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit, at: a.Published}
-	words := make([]string, 0, len(toks.Tokens))
-	for _, t := range toks.Tokens {
-		if t.Kind == tokenize.Word || t.Kind == tokenize.Number {
+	words := buf.words[:0]
+	for i := range toks.Tokens {
+		if t := &toks.Tokens[i]; t.Kind == tokenize.Word || t.Kind == tokenize.Number {
 			words = append(words, t.Norm)
 		}
 	}
 	out.sig = novelty.Sign(words)
+	clear(words) // the norms point into the article
+	buf.words = words[:0]
 	for _, h := range res.Hits {
 		out.hits[metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}]++
 	}

@@ -575,9 +575,13 @@ func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int, toks []to
 func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (sentiment, risk float64) {
 	var sum, n, adverse, relief float64
 	var catAdv, catRel []float64
-	if cats != nil {
-		catAdv = make([]float64, len(cats))
-		catRel = make([]float64, len(cats))
+	var advBuf, relBuf [16]float64 // the categories fit: no allocation per call
+	switch {
+	case cats == nil:
+	case len(cats) <= len(advBuf):
+		catAdv, catRel = advBuf[:len(cats)], relBuf[:len(cats)]
+	default:
+		catAdv, catRel = make([]float64, len(cats)), make([]float64, len(cats))
 	}
 	for i, h := range hits {
 		f := weights[i]

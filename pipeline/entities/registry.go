@@ -263,10 +263,9 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
-	folded := make([]string, len(toks))
-	for i := range toks {
-		folded[i] = tokenize.Fold(toks[i].Norm)
-	}
+	// Folded norms are compared where a first word matched; folding is free
+	// for ASCII words, and most tokens are never compared.
+	folded := func(i int) string { return tokenize.Fold(toks[i].Norm) }
 	type cand struct {
 		p          int
 		first, end int // token range [first, end]
@@ -286,10 +285,11 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		}
 		return true
 	}
-	for i, f := range folded {
+	for i := range toks {
+		f := folded(i)
 		for _, pi := range reg.byFirst[f] {
 			p := &reg.patterns[pi]
-			last, cut, ok := matchRest(p.words, folded, i)
+			last, cut, ok := matchRest(p.words, folded, len(toks), i)
 			if ok && accept(p, i) {
 				cands = append(cands, cand{p: int(pi), first: i, end: last, cut: cut})
 			}
@@ -324,7 +324,7 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		p := reg.patterns[c.p]
 		start := toks[c.first].Start
 		end := toks[c.end].End
-		if c.cut < len(folded[c.end]) {
+		if c.cut < len(folded(c.end)) {
 			// Mention ends inside the token (ING-topman): cut the surface.
 			end = start + len(p.alias)
 			if end > toks[c.end].End || !utf8.ValidString(text[start:end]) {
@@ -343,21 +343,21 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 // matchRest matches the words after the first of an alias against the
 // tokens after i. The last word may end inside its token (endsName). It
 // returns the last token and how many of its bytes matched.
-func matchRest(words, folded []string, i int) (last, cut int, ok bool) {
+func matchRest(words []string, folded func(int) string, ntoks, i int) (last, cut int, ok bool) {
 	if len(words) == 1 {
-		return i, len(folded[i]), true
+		return i, len(folded(i)), true
 	}
 	n := len(words)
-	if i+n > len(folded) {
+	if i+n > ntoks {
 		return 0, 0, false
 	}
 	for k := 1; k < n-1; k++ {
-		if folded[i+k] != words[k] {
+		if folded(i+k) != words[k] {
 			return 0, 0, false
 		}
 	}
 	last = i + n - 1
-	w, f := words[n-1], folded[last]
+	w, f := words[n-1], folded(last)
 	if f == w {
 		return last, len(f), true
 	}
