@@ -138,7 +138,7 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	t.may = reuse(t.may, len(toks))
 	t.flags = reuse(t.flags, len(toks))
 	if t.local == nil {
-		t.local = make(map[string]*word, 1024)
+		t.local = map[string]*word{} // grows with the worker; Score makes one per text
 	}
 	for i := range toks {
 		w := toks[i].Norm
