@@ -2,8 +2,8 @@
 // sentence-level scores to them.
 //
 // The registry is a CSV file (id, name, aliases, parent_id, ticker, isin,
-// country, sector). Aliases are matched on normalised tokens with an
-// Aho–Corasick automaton, whole-word, with three rules: an all-caps alias of
+// country, sector). Aliases are matched on normalised, accent-folded
+// tokens, looked up by their first word, whole-word, with three rules: an all-caps alias of
 // up to five letters (ING, KBC, UCB) must match in capitals; an alias that
 // starts with a capital (Shell, Signify) must match a capitalised word; a
 // match may end inside a token before a hyphen or a possessive (ING-topman,
