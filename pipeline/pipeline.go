@@ -115,12 +115,18 @@ type item struct {
 	elapsed [3]time.Duration // tokenize, score, attribute
 }
 
+// hitCount is the number of an article's hits with one metric label.
+type hitCount struct {
+	label metrics.LexiconLabel
+	n     int
+}
+
 type scored struct {
 	article  arrowout.Article
 	mentions []arrowout.Mention
 	obs      []aggregate.Obs
 	tokens   int
-	hits     map[metrics.LexiconLabel]int
+	hits     []hitCount // per lexicon and category; an article has a handful
 	noHit    bool
 	sig      novelty.Signature // computed by the worker; compared in input order
 	at       time.Time         // publication time, for the novelty window
@@ -446,7 +452,7 @@ func process(it *item, an *Analyzer, buf *Buffer) *scored {
 	res := x.Score
 	date := a.Date()
 	toks := x.Tokens
-	out := &scored{tokens: len(toks.Tokens), hits: map[metrics.LexiconLabel]int{}, noHit: res.NoHit, at: a.Published}
+	out := &scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published}
 	words := buf.words[:0]
 	for i := range toks.Tokens {
 		if t := &toks.Tokens[i]; t.Kind == tokenize.Word || t.Kind == tokenize.Number {
@@ -457,7 +463,15 @@ func process(it *item, an *Analyzer, buf *Buffer) *scored {
 	clear(words) // the norms point into the article
 	buf.words = words[:0]
 	for _, h := range res.Hits {
-		out.hits[metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}]++
+		l := metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}
+		k := 0
+		for k < len(out.hits) && out.hits[k].label != l {
+			k++
+		}
+		if k == len(out.hits) {
+			out.hits = append(out.hits, hitCount{label: l})
+		}
+		out.hits[k].n++
 	}
 	out.article = arrowout.Article{
 		ArticleID: a.ID, Published: date, PublishedPrecision: string(a.Precision),
@@ -668,8 +682,8 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		if len(out.mentions) > 0 {
 			m.ArticlesWithCompany.Inc()
 		}
-		for l, n := range out.hits {
-			m.AddLexiconHits(l.Lexicon, l.Category, n)
+		for _, c := range out.hits {
+			m.AddLexiconHits(c.label.Lexicon, c.label.Category, c.n)
 		}
 		if out.noHit {
 			m.NoHitArticles.Inc()

@@ -43,8 +43,9 @@ type index struct {
 	stems   map[string]int32
 	heads   map[string]int32 // entries allowed as compound heads
 	dc      *tokenize.Decompounder
-	fuzzy   bool // use the folded, stem and compound routes
-	slot    int  // position in the Scorer's vocabulary
+	fuzzy   bool  // use the folded, stem and compound routes
+	slot    int   // position in the Scorer's vocabulary
+	bit     uint8 // 1 << slot: the index's bit in tokens.may
 }
 
 // minHead bounds the lexicon entries that may head a compound: shorter
@@ -112,7 +113,7 @@ func newIndex(terms []string, fuzzy bool, canHead func(i int) bool) *index {
 // (limited to end). It returns the entry, the number of tokens it covers
 // and the route, or -1 when nothing matches.
 func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
-	if t.may[i]&(1<<ix.slot) == 0 {
+	if !t.may(i, ix) {
 		return -1, 0, 0
 	}
 	r := t.words[i]

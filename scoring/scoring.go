@@ -272,6 +272,10 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		clause++
 		shifts = shifts[:0]
 		for i := first; i < last; {
+			if !tk.may(i, s.shiftIx) {
+				i++
+				continue
+			}
 			if e, n, _ := s.shiftIx.lookup(tk, i, last); e >= 0 {
 				sh := s.shifters[e]
 				shifts = append(shifts, shift{at: i, n: n, kind: sh.Kind, factor: sh.Factor, term: sh.Term})
@@ -298,6 +302,10 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		boost := 0.0
 		actorHit := -1
 		for i := first; i < last; {
+			if !tk.may(i, s.actorIx) && tk.words[i].actor < 0 {
+				i++
+				continue
+			}
 			e, n, _ := s.actorIx.lookup(tk, i, last)
 			if e >= 0 && s.actors[e].CaseSensitive && !toks[i].Upper {
 				e = -1 // ap is not AP
@@ -380,6 +388,10 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 			i++
 			continue
 		}
+		if !tk.may(i, s.verbIx) && !tk.may(i, s.objIx) {
+			i++
+			continue
+		}
 		if e, n, v := s.verbIx.lookup(tk, i, last); e >= 0 {
 			verbs = append(verbs, found{i, n, e, v})
 			i += n
@@ -436,6 +448,10 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 			i++
 			continue
 		}
+		if !tk.may(i, s.sentIx) {
+			i++
+			continue
+		}
 		if e, n, v := s.sentIx.lookup(tk, i, last); e >= 0 {
 			t := s.sentiment[e]
 			res.Hits = append(res.Hits, Hit{
@@ -448,6 +464,10 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 		i++
 	}
 	for i := first; i < last; {
+		if !tk.may(i, s.regIx) {
+			i++
+			continue
+		}
 		if e, n, v := s.regIx.lookup(tk, i, last); e >= 0 {
 			t := s.regulatory[e]
 			res.Hits = append(res.Hits, Hit{

@@ -73,7 +73,7 @@ func newVocabulary(indexes [numSlots]*index) *vocabulary {
 		return info
 	}
 	for k, ix := range indexes {
-		ix.slot = k
+		ix.slot, ix.bit = k, 1<<k
 		for w, e := range ix.single {
 			get(w).single[k] = e
 		}
@@ -122,12 +122,16 @@ const localWords = 1 << 16
 // tokens is one article's tokens with their lexicon lookups resolved once
 // for all indexes.
 type tokens struct {
-	toks  []tokenize.Token
-	words []*word
-	may   []uint8          // words[i].may, packed: most lookups stop at this byte
-	flags []uint8          // words[i].flags, packed
-	local map[string]*word // this worker's resolved words, kept across articles
+	toks    []tokenize.Token
+	words   []*word
+	mayBits []uint8          // words[i].may, packed: most lookups stop at this byte
+	flags   []uint8          // words[i].flags, packed
+	local   map[string]*word // this worker's resolved words, kept across articles
 }
+
+// may reports whether index ix can match at token i. Callers test it
+// before lookup in their loops: it inlines, and most tokens stop here.
+func (t *tokens) may(i int, ix *index) bool { return t.mayBits[i]&ix.bit != 0 }
 
 // resolve looks up every token of toks into t, reusing t's memory. A
 // worker's own map answers most tokens without a lock: news vocabulary is
@@ -135,7 +139,7 @@ type tokens struct {
 func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	t.toks = toks
 	t.words = reuse(t.words, len(toks))
-	t.may = reuse(t.may, len(toks))
+	t.mayBits = reuse(t.mayBits, len(toks))
 	t.flags = reuse(t.flags, len(toks))
 	if t.local == nil {
 		t.local = map[string]*word{} // grows with the worker; Score makes one per text
@@ -154,6 +158,6 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 				t.local[strings.Clone(w)] = r
 			}
 		}
-		t.words[i], t.may[i], t.flags[i] = r, r.may, r.flags
+		t.words[i], t.mayBits[i], t.flags[i] = r, r.may, r.flags
 	}
 }
