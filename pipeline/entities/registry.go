@@ -61,6 +61,28 @@ type Registry struct {
 	byID      map[string]int
 	patterns  []pattern
 	byFirst   map[string][]int32 // patterns by the first word of their key, in pattern order
+	// firstSigs has the wordSig bit of every first word set: most tokens
+	// are ruled out by one bit test, without hashing the word.
+	firstSigs [1 << sigBits / 64]uint64
+}
+
+const sigBits = 14
+
+// wordSig is a cheap signature of a word: its length and three of its
+// bytes, mixed.
+func wordSig(w string) uint32 {
+	n := len(w)
+	if n == 0 {
+		return 0
+	}
+	h := uint32(n) | uint32(w[0])<<8 | uint32(w[n/2])<<16 | uint32(w[n-1])<<24
+	return (h * 0x9e3779b1) >> (32 - sigBits)
+}
+
+// mayStart reports whether w may be the first word of an alias.
+func (reg *Registry) mayStart(w string) bool {
+	s := wordSig(w)
+	return reg.firstSigs[s/64]&(1<<(s%64)) != 0
 }
 
 type pattern struct {
@@ -190,6 +212,8 @@ func (reg *Registry) build(name string) error {
 			first, _ := utf8.DecodeRuneInString(a)
 			words := strings.Split(key, " ")
 			reg.byFirst[words[0]] = append(reg.byFirst[words[0]], int32(len(reg.patterns)))
+			sig := wordSig(words[0])
+			reg.firstSigs[sig/64] |= 1 << (sig % 64)
 			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, words: words, caseSensitive: cs, proper: unicode.IsUpper(first)})
 		}
 	}
@@ -287,11 +311,13 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	}
 	for i := range toks {
 		f := folded(i)
-		for _, pi := range reg.byFirst[f] {
-			p := &reg.patterns[pi]
-			last, cut, ok := matchRest(p.words, folded, len(toks), i)
-			if ok && accept(p, i) {
-				cands = append(cands, cand{p: int(pi), first: i, end: last, cut: cut})
+		if reg.mayStart(f) {
+			for _, pi := range reg.byFirst[f] {
+				p := &reg.patterns[pi]
+				last, cut, ok := matchRest(p.words, folded, len(toks), i)
+				if ok && accept(p, i) {
+					cands = append(cands, cand{p: int(pi), first: i, end: last, cut: cut})
+				}
 			}
 		}
 		// One-word aliases ending inside the token: ING-topman, Philips'.
