@@ -129,7 +129,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var f scoreFlags
 	riskThreshold := fs.Float64("risk-threshold", scoring.FlagThreshold, "regulatory risk at or above which a headline counts as flagged (articles use 0.5; single headlines carry fewer terms)")
-	f.register(fs)
+	f.registerModel(fs)
 	preds := fs.String("predictions", "", "write per-headline predictions to this TSV `file`")
 	labels := fs.String("labels", "", "labelled TSV `file` to evaluate (or name files as arguments)")
 	var cols columns

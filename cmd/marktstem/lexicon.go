@@ -31,7 +31,7 @@ func cmdLexiconLearn(ctx context.Context, args []string, stdout, stderr io.Write
 	fs := flag.NewFlagSet("lexicon learn", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f scoreFlags
-	f.register(fs)
+	f.registerModel(fs)
 	var cols columns
 	fs.StringVar(&cols.id, "id-col", "", "`column` with the text id (default: id)")
 	fs.StringVar(&cols.text, "text-col", "", "`column` with the text (default: headline, else text)")

@@ -83,6 +83,19 @@ func (f *scoreFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.zmin, "zscore-min", aggregate.DefaultZMin, "companies with news on a day needed for company_daily's cross-sectional z-scores")
 }
 
+// registerModel registers only the flags that choose the model, the
+// lexicons and the company registry, for commands that write no tables
+// (eval, lexicon learn): their help lists nothing they would ignore. The
+// other fields keep their defaults.
+func (f *scoreFlags) registerModel(fs *flag.FlagSet) {
+	all := flag.NewFlagSet("", flag.ContinueOnError)
+	f.register(all)
+	for _, name := range []string{"companies", "lexicon-dir"} {
+		fl := all.Lookup(name)
+		fs.Var(fl.Value, fl.Name, fl.Usage)
+	}
+}
+
 // outputs parses the flags that shape the output tables.
 func (f *scoreFlags) outputs() (arrowout.Layout, aggregate.Options, error) {
 	format, err := arrowout.ParseFileFormat(f.format)
