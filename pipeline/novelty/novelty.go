@@ -145,9 +145,15 @@ type seen struct {
 }
 
 // Detector remembers recent articles. It is not safe for concurrent use.
+//
+// The LSH buckets are chains: heads maps a band key to the newest item with
+// it, and links[i*bands+b] points from item i to the previous item sharing
+// its key of band b (−1: none). Walking a chain meets ever older items, so
+// it stops at the first evicted one, and adding an item allocates nothing.
 type Detector struct {
 	items   []*seen
-	buckets map[uint64][]int32 // band key (band and its rows) → indexes into items
+	heads   map[uint64]int32 // band key (band and its rows) → newest item with it
+	links   []int32          // see above; bands entries per item
 	latest  time.Time
 	evicted int   // items before this index have been dropped
 	scratch []int // candidates of Add, reused
@@ -155,9 +161,25 @@ type Detector struct {
 
 // NewDetector returns an empty detector.
 func NewDetector() *Detector {
-	d := &Detector{}
-	d.buckets = map[uint64][]int32{}
-	return d
+	return &Detector{heads: map[uint64]int32{}}
+}
+
+// link records item idx under its band keys (Add does the same with the
+// heads it has just looked up).
+func (d *Detector) link(idx int, sig *Signature) {
+	for b := 0; b < bands; b++ {
+		d.links = append(d.links, -1)
+	}
+	if sig.empty {
+		return
+	}
+	for b := 0; b < bands; b++ {
+		k := bandKey(sig, b)
+		if prev, ok := d.heads[k]; ok {
+			d.links[idx*bands+b] = prev
+		}
+		d.heads[k] = int32(idx)
+	}
 }
 
 func bandKey(s *Signature, b int) uint64 {
@@ -183,15 +205,21 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		d.latest = at
 		d.evict()
 	}
+	var keys [bands]uint64
+	var newest [bands]int32 // heads of keys, −1: none
 	if !sig.empty {
 		order := d.scratch[:0]
-		keys := [bands]uint64{}
 		for b := 0; b < bands; b++ {
 			keys[b] = bandKey(&sig, b)
-			for _, i := range d.buckets[keys[b]] {
-				if int(i) >= d.evicted {
-					order = append(order, int(i))
-				}
+			i, ok := d.heads[keys[b]]
+			newest[b] = -1
+			if ok {
+				newest[b] = i
+			}
+			for ok && int(i) >= d.evicted {
+				order = append(order, int(i))
+				i = d.links[int(i)*bands+b]
+				ok = i >= 0
 			}
 		}
 		slices.Sort(order) // input order: the first copy wins
@@ -226,9 +254,15 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 				}
 			}
 		}
-		idx := len(d.items)
+	}
+	idx := len(d.items)
+	for b := 0; b < bands; b++ {
+		d.links = append(d.links, -1)
+	}
+	if !sig.empty {
 		for b := 0; b < bands; b++ {
-			d.buckets[keys[b]] = append(d.buckets[keys[b]], int32(idx))
+			d.links[idx*bands+b] = newest[b]
+			d.heads[keys[b]] = int32(idx)
 		}
 	}
 	d.items = append(d.items, &seen{id: id, at: at, sig: sig, companies: append([]string(nil), companies...)})
@@ -255,15 +289,9 @@ func (d *Detector) evict() {
 	if n > 1024 && n > len(d.items)/2 {
 		kept := append([]*seen(nil), d.items[n:]...)
 		d.items, d.evicted = kept, 0
-		d.buckets = map[uint64][]int32{}
+		d.heads, d.links = map[uint64]int32{}, d.links[:0]
 		for i, it := range d.items {
-			if it.sig.empty {
-				continue
-			}
-			for b := 0; b < bands; b++ {
-				k := bandKey(&it.sig, b)
-				d.buckets[k] = append(d.buckets[k], int32(i))
-			}
+			d.link(i, &it.sig)
 		}
 	}
 }

@@ -81,12 +81,30 @@ func TestDetector(t *testing.T) {
 func TestEviction(t *testing.T) {
 	d := NewDetector()
 	t0 := time.Date(2005, 1, 1, 0, 0, 0, 0, time.UTC)
+	text := func(i int) string { // no two articles share a shingle
+		var b strings.Builder
+		for k := 0; k < 30; k++ {
+			fmt.Fprintf(&b, "w%dx%d ", i, k)
+		}
+		return b.String()
+	}
+	at := func(i int) time.Time { return t0.Add(time.Duration(i/10) * 24 * time.Hour) }
 	for i := 0; i < 5000; i++ {
-		text := fmt.Sprintf("%s bericht nummer %d van dag %d", other, i, i/10)
-		d.Add(fmt.Sprint(i), t0.Add(time.Duration(i/10)*24*time.Hour), Sign(words(text)), []string{"heineken"})
+		d.Add(fmt.Sprint(i), at(i), Sign(words(text(i))), []string{"heineken"})
 	}
 	if live := len(d.items) - d.evicted; live > 40 {
 		t.Errorf("live items after 500 days: got %d, want at most 3 days' worth (30)", live)
+	}
+	if len(d.links) != len(d.items)*bands {
+		t.Errorf("links: got %d, want %d per item", len(d.links), bands)
+	}
+	// The buckets survive the compactions: a copy of a recent article is
+	// still found, an evicted one is not.
+	if got := d.Add("copy", at(4999), Sign(words(text(4995))), nil); got.DuplicateOf != "4995" {
+		t.Errorf("copy of a recent article: duplicate_of got %q, want 4995", got.DuplicateOf)
+	}
+	if got := d.Add("old", at(4999), Sign(words(text(100))), nil); got.DuplicateOf != "" {
+		t.Errorf("copy of an evicted article: duplicate_of got %q, want none", got.DuplicateOf)
 	}
 }
 
