@@ -71,7 +71,19 @@ type FoldResult struct {
 	Before, After Confusion
 	Lambda        float64
 	Calibration   lexicons.Calibration
-	Terms         int // learned terms
+	Terms         int          // learned terms
+	Predictions   []Prediction // the held-out texts, in input order
+}
+
+// Prediction is one held-out text's labels: the lexicons alone (Before)
+// and with the weights learned on the other folds (After), whose scores
+// are given too.
+type Prediction struct {
+	ID            string
+	Gold          int
+	Before, After int
+	Sentiment     float64 // with learning
+	Risk          float64 // regulatory risk, with learning
 }
 
 // CrossValidate splits examples into k folds by Fold(id), learns on k−1
@@ -110,8 +122,11 @@ func CrossValidate(ctx context.Context, base *lexicons.Set, examples []Example, 
 		after := cfg.Scorer(set)
 		r := FoldResult{Fold: f + 1, Train: len(train), Test: len(test), Lambda: l.Lambda, Calibration: l.Calibration, Terms: len(l.Terms)}
 		for _, e := range test {
-			r.Before.Add(e.Label, LabelValue(before(e.Text).Result.Label))
-			r.After.Add(e.Label, LabelValue(after(e.Text).Result.Label))
+			b, a := before(e.Text).Result, after(e.Text).Result
+			p := Prediction{ID: e.ID, Gold: e.Label, Before: LabelValue(b.Label), After: LabelValue(a.Label), Sentiment: a.Sentiment, Risk: a.Risk}
+			r.Before.Add(p.Gold, p.Before)
+			r.After.Add(p.Gold, p.After)
+			r.Predictions = append(r.Predictions, p)
 		}
 		out = append(out, r)
 	}

@@ -130,7 +130,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var f scoreFlags
 	riskThreshold := fs.Float64("risk-threshold", scoring.FlagThreshold, "regulatory risk at or above which a headline counts as flagged (articles use 0.5; single headlines carry fewer terms)")
 	f.registerModel(fs)
-	preds := fs.String("predictions", "", "write per-headline predictions to this TSV `file`")
+	preds := fs.String("predictions", "", "write per-headline predictions to this TSV `file` (with --folds: the held-out ones, with their fold)")
 	labels := fs.String("labels", "", "labelled TSV `file` to evaluate (or name files as arguments)")
 	var cols columns
 	fs.StringVar(&cols.id, "id-col", "", "`column` with the text id (default: id, else the line number)")
@@ -160,15 +160,10 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if *folds > 0 {
-		cfg, err := lf.config()
-		if err != nil {
-			return err
-		}
-		return crossValidate(ctx, stdout, e, files, cols, *folds, cfg)
-	}
-	an := pipeline.NewAnalyzer(e.lex, e.reg)
 	var pw *bufio.Writer
+	// finish flushes and closes the predictions file: a write error must
+	// fail the command, not leave a short file behind.
+	finish := func(err error) error { return err }
 	if *preds != "" {
 		pf, err := os.Create(*preds)
 		if err != nil {
@@ -176,9 +171,32 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		defer pf.Close()
 		pw = bufio.NewWriter(pf)
-		defer pw.Flush()
-		fmt.Fprintln(pw, "file\tid\ttask\tgold\tpredicted\tsentiment\tregulatory_risk")
+		finish = func(err error) error {
+			if err != nil {
+				return err
+			}
+			if err := pw.Flush(); err != nil {
+				return fmt.Errorf("predictions: %w", err)
+			}
+			if err := pf.Close(); err != nil {
+				return fmt.Errorf("predictions: %w", err)
+			}
+			return nil
+		}
+		header := "file\tid\ttask\tgold\tpredicted\tsentiment\tregulatory_risk"
+		if *folds > 0 {
+			header += "\tfold\tpredicted_lexicons_only" // held out: learned on the other folds
+		}
+		fmt.Fprintln(pw, header)
 	}
+	if *folds > 0 {
+		cfg, err := lf.config()
+		if err != nil {
+			return err
+		}
+		return finish(crossValidate(ctx, stdout, pw, e, files, cols, *folds, cfg))
+	}
+	an := pipeline.NewAnalyzer(e.lex, e.reg)
 	var buf pipeline.Buffer
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
@@ -228,7 +246,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stdout, "ROC AUC   %.3f (threshold-free; flag threshold %.2f)\n\n", auc(pos, neg), *riskThreshold)
 		}
 	}
-	return nil
+	return finish(nil)
 }
 
 // auc is the probability that a random positive scores above a random
@@ -344,7 +362,7 @@ func analyzerScorer(reg *entities.Registry) func(*lexicons.Set) training.ScoreFu
 }
 
 // crossValidate prints k-fold figures before and after learning for each file.
-func crossValidate(ctx context.Context, w io.Writer, e *env, files []string, cols columns, k int, cfg training.Config) error {
+func crossValidate(ctx context.Context, w io.Writer, pw *bufio.Writer, e *env, files []string, cols columns, k int, cfg training.Config) error {
 	base := e.lex.WithoutLearned()
 	for _, path := range files {
 		ex, err := examples(path, cols)
@@ -362,6 +380,11 @@ func crossValidate(ctx context.Context, w io.Writer, e *env, files []string, col
 		var accB, f1B, accA, f1A []float64
 		var total training.Confusion
 		for _, r := range res {
+			if pw != nil {
+				for _, p := range r.Predictions {
+					fmt.Fprintf(pw, "%s\t%s\tsentiment\t%d\t%d\t%.6f\t%.6f\t%d\t%d\n", path, p.ID, p.Gold, p.After, p.Sentiment, p.Risk, r.Fold, p.Before)
+				}
+			}
 			fmt.Fprintf(tw, "%d\t%d\t%d\t%g\t%d\t%+.3f %+.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", r.Fold, r.Train, r.Test, r.Lambda, r.Terms,
 				r.Calibration.Negative, r.Calibration.Positive, r.Before.Accuracy(), r.Before.MacroF1(), r.After.Accuracy(), r.After.MacroF1())
 			accB, f1B = append(accB, r.Before.Accuracy()), append(f1B, r.Before.MacroF1())
