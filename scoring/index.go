@@ -45,7 +45,7 @@ type index struct {
 	dc      *tokenize.Decompounder
 	fuzzy   bool  // use the folded, stem and compound routes
 	slot    int   // position in the Scorer's vocabulary
-	bit     uint8 // 1 << slot: the index's bit in tokens.may
+	bit     uint8 // 1 << slot: the index's bit in tokens.mayBits
 }
 
 // minHead bounds the lexicon entries that may head a compound: shorter

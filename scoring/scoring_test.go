@@ -281,3 +281,24 @@ func TestTopTermsSelection(t *testing.T) {
 		}
 	}
 }
+
+// TestResultAcrossScorers checks that a Result reused with another Scorer
+// does not keep the first one's word cache.
+func TestResultAcrossScorers(t *testing.T) {
+	a := New(testSet(t))
+	set := testSet(t)
+	set.Sentiment = nil // a scorer that knows no sentiment words
+	b := New(set)
+	text := "Een recordwinst en een verlies."
+	var tok tokenize.Result
+	tokenize.New(nil).Tokenize(text, &tok)
+	var res Result
+	a.ScoreInto(&res, text, &tok, 0, nil)
+	if res.SentimentHits == 0 {
+		t.Fatalf("scorer a: got no sentiment hits, want some")
+	}
+	b.ScoreInto(&res, text, &tok, 0, nil)
+	if want := b.Score(text, &tok, 0); res.SentimentHits != want.SentimentHits || res.Sentiment != want.Sentiment {
+		t.Errorf("scorer b after a: got %d hits (%.3f), want %d (%.3f)", res.SentimentHits, res.Sentiment, want.SentimentHits, want.Sentiment)
+	}
+}

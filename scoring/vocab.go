@@ -45,7 +45,7 @@ type word struct {
 // Word flags: the rules of ScoreInto test a bit instead of comparing
 // strings. A punctuation flag only counts on a punctuation token.
 const (
-	flagStartsClause = 1 << iota // terwijl, maar … (see startsClause)
+	flagStartsClause = 1 << iota // terwijl, maar … (see wordFlags)
 	flagEndsClause               // , ; : dashes, brackets
 	flagQuoteToggle              // " ' `
 	flagQuoteOpen                // “ „ ‘ «
@@ -127,6 +127,7 @@ type tokens struct {
 	mayBits []uint8          // words[i].may, packed: most lookups stop at this byte
 	flags   []uint8          // words[i].flags, packed
 	local   map[string]*word // this worker's resolved words, kept across articles
+	voc     *vocabulary      // the vocabulary local belongs to
 }
 
 // may reports whether index ix can match at token i. Callers test it
@@ -141,8 +142,9 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	t.words = reuse(t.words, len(toks))
 	t.mayBits = reuse(t.mayBits, len(toks))
 	t.flags = reuse(t.flags, len(toks))
-	if t.local == nil {
-		t.local = map[string]*word{} // grows with the worker; Score makes one per text
+	if t.local == nil || t.voc != v {
+		// A Result may move to another Scorer: its words mean other entries.
+		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
 	}
 	for i := range toks {
 		w := toks[i].Norm
