@@ -3,7 +3,7 @@
 //
 // The registry is a CSV file (id, name, aliases, parent_id, ticker, isin,
 // country, sector). Aliases are matched on normalised, accent-folded
-// tokens, looked up by their first word, whole-word, with three rules: an all-caps alias of
+// tokens with an Aho–Corasick automaton, whole-word, with three rules: an all-caps alias of
 // up to five letters (ING, KBC, UCB) must match in capitals; an alias that
 // starts with a capital (Shell, Signify) must match a capitalised word; a
 // match may end inside a token before a hyphen or a possessive (ING-topman,
@@ -21,6 +21,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
@@ -60,10 +62,10 @@ type Registry struct {
 	root      []int
 	byID      map[string]int
 	patterns  []pattern
-	byFirst   map[string][]int32 // patterns by the first word of their key, in pattern order
-	// firstSigs has the wordSig bit of every first word set: most tokens
-	// are ruled out by one bit test, without hashing the word.
-	firstSigs [1 << sigBits / 64]uint64
+	ac        ahocorasick.AhoCorasick
+	// wordSigs has the wordSig bit of every word of every alias set: most
+	// tokens can be left out of the automaton's input after one bit test.
+	wordSigs [1 << sigBits / 64]uint64
 }
 
 const sigBits = 14
@@ -79,19 +81,46 @@ func wordSig(w string) uint32 {
 	return (h * 0x9e3779b1) >> (32 - sigBits)
 }
 
-// mayStart reports whether w may be the first word of an alias.
-func (reg *Registry) mayStart(w string) bool {
+// aliasWord folds a token's norm and reports whether it may be covered by
+// an alias match: it may be an alias word, or start with one before a
+// hyphen or an apostrophe (ING-topman, ASML's). False positives only cost
+// time. Plain ASCII words, most of the text, take one pass over their bytes.
+func (reg *Registry) aliasWord(norm string) (string, bool) {
+	cut := false
+	for j := 0; j < len(norm); j++ {
+		switch c := norm[j]; {
+		case c >= utf8.RuneSelf:
+			f := tokenize.Fold(norm)
+			return f, reg.hasSig(f) || reg.hasCutSig(f)
+		case c == '-' || c == '\'':
+			cut = true
+		}
+	}
+	return norm, reg.hasSig(norm) || (cut && reg.hasCutSig(norm))
+}
+
+// hasCutSig reports whether f starts with an alias word cut off by a
+// hyphen or an apostrophe.
+func (reg *Registry) hasCutSig(f string) bool {
+	for c := 1; c < len(f); c++ {
+		if (f[c] == '-' || f[c] == '\'') && reg.hasSig(f[:c]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (reg *Registry) hasSig(w string) bool {
 	s := wordSig(w)
-	return reg.firstSigs[s/64]&(1<<(s%64)) != 0
+	return reg.wordSigs[s/64]&(1<<(s%64)) != 0
 }
 
 type pattern struct {
 	company       int
 	alias         string
-	key           string   // normalised, folded, tokens joined by one space
-	words         []string // key split into its tokens
-	caseSensitive bool     // all-caps acronym: the surface must match exactly
-	proper        bool     // capitalised name: the surface must start with a capital
+	key           string // normalised, folded, tokens joined by one space
+	caseSensitive bool   // all-caps acronym: the surface must match exactly
+	proper        bool   // capitalised name: the surface must start with a capital
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -184,11 +213,11 @@ func (reg *Registry) link(name string) error {
 	return nil
 }
 
-// build indexes the aliases by their first word. Two companies claiming the same alias
+// build compiles the alias automaton. Two companies claiming the same alias
 // is an error: a mention could not be attributed.
 func (reg *Registry) build(name string) error {
 	owner := map[string]int{}
-	reg.byFirst = map[string][]int32{}
+	var keys []string
 	var tok tokenize.Result
 	tk := tokenize.New(nil)
 	for i, c := range reg.companies {
@@ -210,13 +239,16 @@ func (reg *Registry) build(name string) error {
 			}
 			owner[ownerKey] = i
 			first, _ := utf8.DecodeRuneInString(a)
-			words := strings.Split(key, " ")
-			reg.byFirst[words[0]] = append(reg.byFirst[words[0]], int32(len(reg.patterns)))
-			sig := wordSig(words[0])
-			reg.firstSigs[sig/64] |= 1 << (sig % 64)
-			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, words: words, caseSensitive: cs, proper: unicode.IsUpper(first)})
+			for _, w := range strings.Split(key, " ") {
+				sig := wordSig(w)
+				reg.wordSigs[sig/64] |= 1 << (sig % 64)
+			}
+			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, caseSensitive: cs, proper: unicode.IsUpper(first)})
+			keys = append(keys, key)
 		}
 	}
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
+	reg.ac = b.Build(keys)
 	return nil
 }
 
@@ -276,70 +308,79 @@ type Mention struct {
 
 // Find returns the company mentions in a tokenised text, in text order.
 //
-// An alias matches a run of whole tokens, compared by their folded norms
-// (Ahold Delhaize, ahold delhaize, Áhold …); its last word may also end
-// inside a token before a hyphen or a possessive (ING-topman, Philips's,
-// Philips'). Aliases are found by a map from their first word, one
-// lookup per token: a match must start at a token anyway. Where aliases
+// The automaton runs over the folded token norms joined by spaces, so an
+// alias matches a run of whole tokens (Ahold Delhaize, ahold delhaize,
+// Áhold …); its last word may also end inside a token before a hyphen or
+// a possessive (ING-topman, Philips's, Philips'). Tokens that cannot be
+// part of any alias (wordSig) are left out of its input, and a line break
+// stands in for the gap, which no alias crosses: the automaton reads a
+// fifth of the text or less and finds the same matches. Where aliases
 // overlap the leftmost, then longest wins.
 func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
-	// Folded norms are compared where a first word matched; folding is free
-	// for ASCII words, and most tokens are never compared.
-	folded := func(i int) string { return tokenize.Fold(toks[i].Norm) }
+	var hay strings.Builder
+	var starts, index []int // per token in hay: where it starts, its index in toks
+	for i := range toks {
+		f, ok := reg.aliasWord(toks[i].Norm)
+		if !ok {
+			continue
+		}
+		if n := len(index); n > 0 {
+			if index[n-1] == i-1 {
+				hay.WriteByte(' ')
+			} else {
+				hay.WriteByte('\n') // not adjacent: no alias spans the gap
+			}
+		}
+		starts = append(starts, hay.Len())
+		index = append(index, i)
+		hay.WriteString(f)
+	}
+	if len(index) == 0 {
+		return nil
+	}
+	h := hay.String()
 	type cand struct {
 		p          int
-		first, end int // token range [first, end]
-		cut        int // bytes of token end matched; < its length: the alias ends inside it
+		first, end int  // token range [first, end]
+		hEnd       int  // end of the match in h
+		inside     bool // the match ends inside token end (ING-topman)
 	}
 	var cands []cand
-	// accept applies the surface checks: acronyms exactly as written,
-	// names capitalised.
-	accept := func(p *pattern, first int) bool {
-		surfaceStart := toks[first].Start
+	it := reg.ac.IterOverlapping(h)
+	for m := it.Next(); m != nil; m = it.Next() {
+		k := sort.SearchInts(starts, m.Start())
+		if k == len(starts) || starts[k] != m.Start() {
+			continue // not at a token start
+		}
+		last := sort.SearchInts(starts, m.End()) - 1 // token containing the end
+		tokEnd := starts[last] + len(tokenize.Fold(toks[index[last]].Norm))
+		if m.End() != tokEnd && !endsName(h[m.End():tokEnd]) {
+			continue // ends inside a word
+		}
+		p := reg.patterns[m.Pattern()]
+		surfaceStart := toks[index[k]].Start
 		if p.caseSensitive {
-			return strings.HasPrefix(text[surfaceStart:], p.alias)
-		}
-		if p.proper {
+			if !strings.HasPrefix(text[surfaceStart:], p.alias) {
+				continue
+			}
+		} else if p.proper {
 			r, _ := utf8.DecodeRuneInString(text[surfaceStart:])
-			return unicode.IsUpper(r)
-		}
-		return true
-	}
-	for i := range toks {
-		f := folded(i)
-		if reg.mayStart(f) {
-			for _, pi := range reg.byFirst[f] {
-				p := &reg.patterns[pi]
-				last, cut, ok := matchRest(p.words, folded, len(toks), i)
-				if ok && accept(p, i) {
-					cands = append(cands, cand{p: int(pi), first: i, end: last, cut: cut})
-				}
+			if !unicode.IsUpper(r) {
+				continue
 			}
 		}
-		// One-word aliases ending inside the token: ING-topman, Philips'.
-		for c := 1; c < len(f); c++ {
-			if (f[c] == '-' || f[c] == '\'') && endsName(f[c:]) {
-				for _, pi := range reg.byFirst[f[:c]] {
-					if p := &reg.patterns[pi]; len(p.words) == 1 && accept(p, i) {
-						cands = append(cands, cand{p: int(pi), first: i, end: i, cut: c})
-					}
-				}
-			}
-		}
+		cands = append(cands, cand{p: m.Pattern(), first: index[k], end: index[last], hEnd: m.End(), inside: m.End() != tokEnd})
 	}
 	// Leftmost-longest among the valid candidates.
 	sort.SliceStable(cands, func(a, b int) bool {
 		if cands[a].first != cands[b].first {
 			return cands[a].first < cands[b].first
 		}
-		if cands[a].end != cands[b].end {
-			return cands[a].end > cands[b].end
-		}
-		return cands[a].cut > cands[b].cut
+		return cands[a].hEnd > cands[b].hEnd
 	})
 	var out []Mention
 	next := 0
@@ -350,7 +391,7 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		p := reg.patterns[c.p]
 		start := toks[c.first].Start
 		end := toks[c.end].End
-		if c.cut < len(folded(c.end)) {
+		if c.inside {
 			// Mention ends inside the token (ING-topman): cut the surface.
 			end = start + len(p.alias)
 			if end > toks[c.end].End || !utf8.ValidString(text[start:end]) {
@@ -364,33 +405,6 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		next = c.end + 1
 	}
 	return out
-}
-
-// matchRest matches the words after the first of an alias against the
-// tokens after i. The last word may end inside its token (endsName). It
-// returns the last token and how many of its bytes matched.
-func matchRest(words []string, folded func(int) string, ntoks, i int) (last, cut int, ok bool) {
-	if len(words) == 1 {
-		return i, len(folded(i)), true
-	}
-	n := len(words)
-	if i+n > ntoks {
-		return 0, 0, false
-	}
-	for k := 1; k < n-1; k++ {
-		if folded(i+k) != words[k] {
-			return 0, 0, false
-		}
-	}
-	last = i + n - 1
-	w, f := words[n-1], folded(last)
-	if f == w {
-		return last, len(f), true
-	}
-	if strings.HasPrefix(f, w) && endsName(f[len(w):]) {
-		return last, len(w), true
-	}
-	return 0, 0, false
 }
 
 // endsName reports what may follow a name inside a token: a hyphen

@@ -141,10 +141,9 @@ func FuzzParseRegistry(f *testing.F) {
 	})
 }
 
-// findAC is the byte-level matcher Find replaced: an Aho–Corasick
-// automaton over the folded token norms joined by spaces, its matches
-// filtered back to token boundaries. It is the reference Find must agree
-// with.
+// findAC is Find as it was before it left tokens out: the automaton over
+// all the folded token norms joined by spaces. It is the reference Find
+// must agree with.
 func findAC(reg *Registry, ac ahocorasick.AhoCorasick, text string, tok *tokenize.Result) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
@@ -238,7 +237,7 @@ func checkAgainstAC(t *testing.T, reg *Registry, ac ahocorasick.AhoCorasick, tk 
 	}
 }
 
-// TestFindMatchesAhoCorasick compares Find with the byte-level reference
+// TestFindMatchesAhoCorasick compares Find with the whole-text reference
 // on texts made of aliases in every case, with hyphens, possessives and
 // glued suffixes, between ordinary words.
 func TestFindMatchesAhoCorasick(t *testing.T) {
