@@ -317,6 +317,12 @@ type Mention struct {
 // fifth of the text or less and finds the same matches. Where aliases
 // overlap the leftmost, then longest wins.
 func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
+	return reg.find(text, tok, false)
+}
+
+// find is Find; with all it feeds the automaton every token, as Find did
+// before it left tokens out: the reference the tests compare Find with.
+func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
@@ -324,7 +330,10 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	var hay strings.Builder
 	var starts, index []int // per token in hay: where it starts, its index in toks
 	for i := range toks {
-		f, ok := reg.aliasWord(toks[i].Norm)
+		f, ok := tokenize.Fold(toks[i].Norm), true
+		if !all {
+			f, ok = reg.aliasWord(toks[i].Norm)
+		}
 		if !ok {
 			continue
 		}
