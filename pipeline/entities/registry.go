@@ -327,14 +327,19 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
+	// Sized for the usual share of tokens that pass aliasWord (a fifth or
+	// less), so the buffers grow once or not at all.
 	var hay strings.Builder
-	var starts, index []int // per token in hay: where it starts, its index in toks
+	hay.Grow(len(text) / 4)
+	starts := make([]int, 0, len(toks)/4+8) // per token in hay: where it starts
+	index := make([]int, 0, len(toks)/4+8)  // and its index in toks
 	for i := range toks {
-		f, ok := tokenize.Fold(toks[i].Norm), true
-		if !all {
-			f, ok = reg.aliasWord(toks[i].Norm)
-		}
-		if !ok {
+		var f string
+		if all {
+			f = tokenize.Fold(toks[i].Norm)
+		} else if w, ok := reg.aliasWord(toks[i].Norm); ok {
+			f = w
+		} else {
 			continue
 		}
 		if n := len(index); n > 0 {
@@ -366,7 +371,11 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 			continue // not at a token start
 		}
 		last := sort.SearchInts(starts, m.End()) - 1 // token containing the end
-		tokEnd := starts[last] + len(tokenize.Fold(toks[index[last]].Norm))
+		// One separator byte follows every token but the last.
+		tokEnd := len(h)
+		if last+1 < len(starts) {
+			tokEnd = starts[last+1] - 1
+		}
 		if m.End() != tokEnd && !endsName(h[m.End():tokEnd]) {
 			continue // ends inside a word
 		}

@@ -2,6 +2,7 @@ package novelty
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,14 @@ func TestEviction(t *testing.T) {
 	if len(d.links) != len(d.items)*bands {
 		t.Errorf("links: got %d, want %d per item", len(d.links), bands)
 	}
+	if len(d.fps) != len(d.items) {
+		t.Errorf("fingerprints: got %d, want one per item (%d)", len(d.fps), len(d.items))
+	}
+	for i := d.evicted; i < len(d.items); i++ {
+		if d.fps[i] != fingerprintOf(&d.items[i].sig) {
+			t.Fatalf("fingerprint %d does not belong to item %d after compaction", i, i)
+		}
+	}
 	// The buckets survive the compactions: a copy of a recent article is
 	// still found, an evicted one is not.
 	if got := d.Add("copy", at(4999), Sign(words(text(4995))), nil); got.DuplicateOf != "4995" {
@@ -126,4 +135,38 @@ func ExampleDetector() {
 	// Output:
 	// anp-1: novelty 100
 	// belga-1: duplicate of anp-1, novelty 1
+}
+
+// TestSameAtMost checks the fingerprint count against the signatures'
+// own: never below it (or Add would miss similar stories), and equal to
+// it when the values differ in their fingerprint bits.
+func TestSameAtMost(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 2000; n++ {
+		var a, b Signature
+		for i := range a.mins {
+			a.mins[i] = rng.Uint64()
+			switch rng.IntN(3) {
+			case 0:
+				b.mins[i] = a.mins[i] // equal
+			case 1:
+				b.mins[i] = a.mins[i] ^ 1<<(16+rng.IntN(32)) // equal fingerprint bits only
+			default:
+				b.mins[i] = a.mins[i] ^ (1 + rng.Uint64N(0xffff)) // low bits differ
+			}
+		}
+		fa, fb := fingerprintOf(&a), fingerprintOf(&b)
+		exact, fpEqual := 0, 0
+		for i := range a.mins {
+			if a.mins[i] == b.mins[i] {
+				exact++
+			}
+			if uint16(a.mins[i])^uint16(a.mins[i]>>48) == uint16(b.mins[i])^uint16(b.mins[i]>>48) {
+				fpEqual++
+			}
+		}
+		if got := sameAtMost(&fa, &fb); got != fpEqual || got < exact {
+			t.Fatalf("sameAtMost: got %d, want %d (exact %d)", got, fpEqual, exact)
+		}
+	}
 }
