@@ -693,19 +693,40 @@ func topTerms(hits []Hit, n int, sc *termScratch) []string {
 	if n <= 0 {
 		return []string{}
 	}
-	if sc.at == nil {
-		sc.at = make(map[string]int, len(hits))
-	}
-	at := sc.at
-	clear(at)
+	// Most articles have a few dozen distinct terms: a scan of them is
+	// cheaper than hashing every hit's term; past scanTerms a map takes over.
+	const scanTerms = 32
+	var at map[string]int
 	terms := sc.terms[:0]
 	defer func() { sc.terms = terms }()
 	for _, h := range hits {
-		i, ok := at[h.Term]
-		if !ok {
+		i := -1
+		if at == nil {
+			for k := len(terms) - 1; k >= 0; k-- {
+				if terms[k].name == h.Term {
+					i = k
+					break
+				}
+			}
+		} else if k, ok := at[h.Term]; ok {
+			i = k
+		}
+		if i < 0 {
 			i = len(terms)
-			at[h.Term] = i
 			terms = append(terms, term{name: h.Term})
+			switch {
+			case at != nil:
+				at[h.Term] = i
+			case len(terms) > scanTerms:
+				if sc.at == nil {
+					sc.at = make(map[string]int, 2*scanTerms)
+				}
+				at = sc.at
+				clear(at)
+				for k, t := range terms {
+					at[t.name] = k
+				}
+			}
 		}
 		terms[i].total += h.Weight
 	}

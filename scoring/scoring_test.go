@@ -1,8 +1,10 @@
 package scoring
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -238,15 +240,23 @@ func BenchmarkScore(b *testing.B) {
 }
 
 // TestTopTermsSelection checks the partial selection against a full sort
-// of every term, on hits with repeated terms, ties and zero totals.
+// of every term, on hits with repeated terms, ties and zero totals, with
+// few distinct terms (scanned) and many (looked up in a map), through a
+// Result whose scratch memory is reused from round to round.
 func TestTopTermsSelection(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	var res Result
 	for round := 0; round < 500; round++ {
 		var hits []Hit
-		for k := rng.IntN(40); k > 0; k-- {
-			w := float64(rng.IntN(9)-4) / 4 // ties and zeros are common
-			hits = append(hits, Hit{Term: string(rune('a' + rng.IntN(12))), Weight: w})
+		vocab, maxHits := 12, 40
+		if round%2 == 1 {
+			vocab, maxHits = 100, 200
 		}
+		for k := rng.IntN(maxHits); k > 0; k-- {
+			w := float64(rng.IntN(9)-4) / 4 // ties and zeros are common
+			hits = append(hits, Hit{Term: fmt.Sprintf("t%02d", rng.IntN(vocab)), Weight: w})
+		}
+		res.Hits = hits
 		totals := map[string]float64{}
 		for _, h := range hits {
 			totals[h.Term] += h.Weight
@@ -270,6 +280,9 @@ func TestTopTermsSelection(t *testing.T) {
 				want = want[:n]
 			}
 			got := TopTerms(hits, n)
+			if reused := res.TopTerms(n); !slices.Equal(reused, got) {
+				t.Fatalf("round %d, n=%d: reused scratch got %v, want %v", round, n, reused, got)
+			}
 			if len(got) != len(want) {
 				t.Fatalf("round %d, n=%d: got %d terms %v, want %d (%v)", round, n, len(got), got, len(want), want)
 			}
