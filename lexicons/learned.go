@@ -19,6 +19,7 @@ const LearnedName = "learned-sentiment"
 //
 //	# threshold: -0.12 0.15
 //	# direction: 0.55
+//	# offset: 0.03
 //
 // because a model learned from labelled data also learns where neutral
 // ends; a hand-made lexicon keeps the symmetric defaults.
@@ -26,6 +27,10 @@ type Calibration struct {
 	Negative  float64 // sentiment at or below this is labelled negative
 	Positive  float64 // sentiment at or above this is labelled positive
 	Direction float64 // base weight of a direction pair (winst stijgt)
+	// Offset is the weight an average sentiment hit carries in neutral
+	// text; every hit counts relative to it, so that a long neutral
+	// article does not add up to a positive one.
+	Offset float64
 }
 
 // DefaultCalibration is the calibration without a learned lexicon: labels
@@ -36,9 +41,9 @@ func DefaultCalibration() Calibration {
 
 // Header renders c as the header lines of a learned lexicon.
 func (c Calibration) Header() string {
-	return fmt.Sprintf("# threshold: %s %s\n# direction: %s\n",
+	return fmt.Sprintf("# threshold: %s %s\n# direction: %s\n# offset: %s\n",
 		strconv.FormatFloat(c.Negative, 'f', 4, 64), strconv.FormatFloat(c.Positive, 'f', 4, 64),
-		strconv.FormatFloat(c.Direction, 'f', 4, 64))
+		strconv.FormatFloat(c.Direction, 'f', 4, 64), strconv.FormatFloat(c.Offset, 'f', 4, 64))
 }
 
 // addLearned appends the terms of a learned lexicon and takes its calibration.
@@ -72,6 +77,13 @@ func (s *Set) addLearned(f *File) error {
 			return bad("direction", fmt.Errorf("got %q, want a number in [0, 2]", v))
 		}
 		c.Direction = d
+	}
+	if v, ok := f.Meta["offset"]; ok {
+		o, err := strconv.ParseFloat(v, 64)
+		if err != nil || o < -0.5 || o > 0.5 {
+			return bad("offset", fmt.Errorf("got %q, want a number in [-0.5, 0.5]", v))
+		}
+		c.Offset = o
 	}
 	s.Sentiment = append(s.Sentiment, terms...)
 	s.Calibration = c

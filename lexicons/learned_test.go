@@ -6,7 +6,7 @@ import (
 	"testing/fstest"
 )
 
-const learned = "# name: learned-sentiment\n# description: test\n# source: test\n# licence: Apache-2.0\n# version: 1\n# threshold: -0.2 0.3\n# direction: 0.6\nterm\tpos\tweight\tnote\nwinst\tNN\t0.7\t\nonder druk\tPHR\t-0.9\t\nrecord\tX\t0.2\t\n"
+const learned = "# name: learned-sentiment\n# description: test\n# source: test\n# licence: Apache-2.0\n# version: 1\n# threshold: -0.2 0.3\n# direction: 0.6\n# offset: 0.05\nterm\tpos\tweight\tnote\nwinst\tNN\t0.7\t\nonder druk\tPHR\t-0.9\t\nrecord\tX\t0.2\t\n"
 
 func TestLearned(t *testing.T) {
 	fsys := minimal()
@@ -47,7 +47,7 @@ func TestLearned(t *testing.T) {
 			t.Errorf("%s (learned %v): got %v from %q, want %v from %q", tt.term, tt.learned, got, lex, tt.want, tt.lexicon)
 		}
 	}
-	if got, want := set.Calibration, (Calibration{Negative: -0.2, Positive: 0.3, Direction: 0.6}); got != want {
+	if got, want := set.Calibration, (Calibration{Negative: -0.2, Positive: 0.3, Direction: 0.6, Offset: 0.05}); got != want {
 		t.Errorf("calibration: got %+v, want %+v", got, want)
 	}
 	if got, want := base.Calibration, DefaultCalibration(); got != want {
@@ -83,6 +83,8 @@ func TestLearnedHeaderErrors(t *testing.T) {
 		{"unordered", "# threshold: 0.3 -0.2\n"},
 		{"not a number", "# threshold: a b\n"},
 		{"direction out of range", "# direction: 5\n"},
+		{"offset not a number", "# offset: x\n"},
+		{"offset out of range", "# offset: 0.7\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

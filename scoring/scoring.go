@@ -627,7 +627,9 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 		sum += w
 		n += f
 	}
-	x := sum / math.Sqrt(math.Max(1, n))
+	// Each hit counts relative to the calibration's offset, the weight
+	// of an average hit in neutral text (0 without a learned lexicon).
+	x := (sum - s.cal.Offset*n) / math.Sqrt(math.Max(1, n))
 	sentiment = x / math.Sqrt(x*x+1)
 	risk = riskOf(adverse, relief)
 	for i := range cats {

@@ -174,6 +174,42 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// TestSummarizeOffset checks the calibration's offset: every counted hit
+// (attributed share f) counts relative to it, x = (Σ w·f − o·Σ f) / √Σ f,
+// so a run of hits at the offset weight sums to zero however long it is.
+func TestSummarizeOffset(t *testing.T) {
+	set := testSet(t)
+	set.Calibration = lexicons.DefaultCalibration()
+	set.Calibration.Offset = 0.1
+	s := New(set)
+	res := score(t, s, "Een winstwaarschuwing en een faillissement.")
+	x := (-0.8 - 0.9 - 2*0.1) / math.Sqrt(2)
+	if want := x / math.Sqrt(x*x+1); !near(res.Sentiment, want) {
+		t.Errorf("sentiment: got %v, want %v", res.Sentiment, want)
+	}
+	w := []float64{0.5, 0} // half the first hit, none of the second
+	sent, _ := s.Summarize(res.Hits, w, nil)
+	x = (-0.8*0.5 - 0.1*0.5) / 1 // √max(1, 0.5) = 1
+	if want := x / math.Sqrt(x*x+1); !near(sent, want) {
+		t.Errorf("attributed: got %v, want %v", sent, want)
+	}
+	for _, n := range []int{1, 4, 16, 64} {
+		hits := make([]Hit, n)
+		ones := make([]float64, n)
+		for i := range hits {
+			hits[i] = Hit{Kind: Sentiment, Weight: 0.1}
+			ones[i] = 1
+		}
+		if got, _ := s.Summarize(hits, ones, nil); !near(got, 0) {
+			t.Errorf("%d hits at the offset weight: got %v, want 0", n, got)
+		}
+	}
+	empty := score(t, s, "Het weer is grijs.")
+	if empty.Sentiment != 0 {
+		t.Errorf("no hits: got %v, want 0", empty.Sentiment)
+	}
+}
+
 func TestTitleWeighs(t *testing.T) {
 	s := New(testSet(t))
 	text := "Recordwinst\n\nHet verlies bleef."

@@ -35,9 +35,11 @@ type dataset struct {
 	index  map[string]int
 	x      [][]entry
 	dir    []float64
+	cnt    []float64 // n/√n: the hits the offset is subtracted for, normalised
 	labels []int
 	prior  []float64 // w⁰ by feature
 	dir0   float64   // prior direction weight
+	off0   float64   // prior offset
 	// balanced weighs each text by the inverse frequency of its label.
 	balanced bool
 }
@@ -45,7 +47,7 @@ type dataset struct {
 // extract scores every example with set and turns its hits into features.
 func extract(ctx context.Context, set *lexicons.Set, examples []Example, cfg Config) (*dataset, error) {
 	score := cfg.Scorer(set)
-	ds := &dataset{index: map[string]int{}, dir0: set.Calibration.Direction, balanced: cfg.Balanced}
+	ds := &dataset{index: map[string]int{}, dir0: set.Calibration.Direction, off0: set.Calibration.Offset, balanced: cfg.Balanced}
 	posOf := make(map[string]string, len(set.Sentiment))
 	for _, t := range set.Sentiment {
 		posOf[t.Term] = t.POS
@@ -94,6 +96,7 @@ func extract(ctx context.Context, set *lexicons.Set, examples []Example, cfg Con
 		sort.Slice(ents, func(a, b int) bool { return ents[a].k < ents[b].k })
 		ds.x = append(ds.x, ents)
 		ds.dir = append(ds.dir, dir)
+		ds.cnt = append(ds.cnt, float64(n)*norm)
 		ds.labels = append(ds.labels, e.Label)
 	}
 	return ds, nil
@@ -102,36 +105,37 @@ func extract(ctx context.Context, set *lexicons.Set, examples []Example, cfg Con
 // subset returns the rows of ds at idx (features shared).
 func (ds *dataset) subset(idx []int) *dataset {
 	out := *ds
-	out.x, out.dir, out.labels = nil, nil, nil
+	out.x, out.dir, out.cnt, out.labels = nil, nil, nil, nil
 	for _, i := range idx {
 		out.x = append(out.x, ds.x[i])
 		out.dir = append(out.dir, ds.dir[i])
+		out.cnt = append(out.cnt, ds.cnt[i])
 		out.labels = append(out.labels, ds.labels[i])
 	}
 	return &out
 }
 
-// params are the fitted model: term weights w, direction weight d, scale a
-// and cut points c1 < c2 (on a·x).
+// params are the fitted model: term weights w, direction weight d, offset
+// o (per hit), scale a and cut points c1 < c2 (on a·x).
 type params struct {
 	w          []float64
-	d, a       float64
+	d, o, a    float64
 	c1, c2     float64
 	objective  float64
 	iterations int
 }
 
-// layout of the optimisation vector: w…, d, a, c1, log(c2 − c1).
+// layout of the optimisation vector: w…, d, a, c1, log(c2 − c1), o.
 func (ds *dataset) unpack(v []float64) params {
 	p := len(ds.feats)
-	return params{w: v[:p], d: v[p], a: v[p+1], c1: v[p+2], c2: v[p+2] + math.Exp(v[p+3])}
+	return params{w: v[:p], d: v[p], a: v[p+1], c1: v[p+2], c2: v[p+2] + math.Exp(v[p+3]), o: v[p+4]}
 }
 
 // score is the scorer's sum x for row i.
-func (ds *dataset) score(i int, w []float64, d float64) float64 {
-	x := d * ds.dir[i]
+func (ds *dataset) score(i int, p params) float64 {
+	x := p.d*ds.dir[i] - p.o*ds.cnt[i]
 	for _, e := range ds.x[i] {
-		x += w[e.k] * e.v
+		x += p.w[e.k] * e.v
 	}
 	return x
 }
@@ -139,7 +143,7 @@ func (ds *dataset) score(i int, w []float64, d float64) float64 {
 func (ds *dataset) predict(p params) []float64 {
 	out := make([]float64, len(ds.x))
 	for i := range out {
-		out[i] = ds.score(i, p.w, p.d)
+		out[i] = ds.score(i, p)
 	}
 	return out
 }
@@ -170,13 +174,43 @@ const logitScale = 4
 // with L-BFGS, starting from the lexicon weights (or from init).
 func fit(ctx context.Context, ds *dataset, lambda float64, init []float64) (params, error) {
 	p := len(ds.feats)
-	v := make([]float64, p+4)
+	v := make([]float64, p+5)
 	copy(v, ds.prior)
-	v[p], v[p+1], v[p+2], v[p+3] = ds.dir0, logitScale, -0.5, 0
+	v[p], v[p+1], v[p+2], v[p+3], v[p+4] = ds.dir0, logitScale, -0.5, 0, ds.off0
 	if init != nil {
 		copy(v, init)
 	}
-	xs := make([]float64, len(ds.x))
+	obj := ds.objective(lambda)
+	prob := optimize.Problem{
+		Func: func(v []float64) float64 { return obj(nil, v) },
+		Grad: func(grad, v []float64) { obj(grad, v) },
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: 1e-5,
+		MajorIterations:   1000,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-9, Iterations: 20},
+	}
+	if err := ctx.Err(); err != nil {
+		return params{}, err
+	}
+	res, err := optimize.Minimize(prob, v, settings, &optimize.LBFGS{})
+	if err != nil && res == nil {
+		return params{}, fmt.Errorf("fit: %w", err)
+	}
+	// Iteration limits are fine: the last location is still the best seen.
+	out := ds.unpack(append([]float64(nil), res.X...))
+	out.objective, out.iterations = res.F, res.Stats.MajorIterations
+	if math.IsNaN(out.objective) || !floats.Equal(res.X, res.X) {
+		return params{}, fmt.Errorf("fit: optimisation diverged")
+	}
+	return out, nil
+}
+
+// objective returns the penalised negative log-likelihood of the ordinal
+// model at an optimisation vector v (layout: unpack); with a non-nil grad
+// it also fills in the gradient.
+func (ds *dataset) objective(lambda float64) func(grad, v []float64) float64 {
+	p := len(ds.feats)
 	cw := [3]float64{1, 1, 1} // loss weight by label
 	if ds.balanced {
 		var count [3]int
@@ -189,17 +223,16 @@ func fit(ctx context.Context, ds *dataset, lambda float64, init []float64) (para
 			}
 		}
 	}
-	obj := func(grad, v []float64) float64 {
+	return func(grad, v []float64) float64 {
 		pr := ds.unpack(v)
 		if grad != nil {
 			for i := range grad {
 				grad[i] = 0
 			}
 		}
-		var f, ga, gd, gc1, gc2 float64
+		var f, gd, gOff, gc1, gc2 float64
 		for i := range ds.x {
-			x := ds.score(i, pr.w, pr.d)
-			xs[i] = x
+			x := ds.score(i, pr)
 			z := pr.a * x
 			wi := cw[ds.labels[i]+1]
 			var dz float64 // ∂(−log P)/∂z
@@ -228,8 +261,8 @@ func fit(ctx context.Context, ds *dataset, lambda float64, init []float64) (para
 			if grad == nil {
 				continue
 			}
-			ga += dz * x
 			gd += dz * pr.a * ds.dir[i]
+			gOff -= dz * pr.a * ds.cnt[i]
 			for _, e := range ds.x[i] {
 				grad[e.k] += dz * pr.a * e.v
 			}
@@ -243,38 +276,17 @@ func fit(ctx context.Context, ds *dataset, lambda float64, init []float64) (para
 		}
 		r := pr.d - ds.dir0
 		f += lambda / 2 * r * r
+		ro := pr.o - ds.off0
+		f += lambda / 2 * ro * ro
 		if grad != nil {
 			grad[p] = gd + lambda*r
-			grad[p+1] = 0 // the scale is fixed: see logitScale
-			_ = ga
+			grad[p+1] = 0         // the scale is fixed: see logitScale
 			grad[p+2] = gc1 + gc2 // c2 = c1 + exp(e) moves with c1
 			grad[p+3] = gc2 * math.Exp(v[p+3])
+			grad[p+4] = gOff + lambda*ro
 		}
 		return f
 	}
-	prob := optimize.Problem{
-		Func: func(v []float64) float64 { return obj(nil, v) },
-		Grad: func(grad, v []float64) { obj(grad, v) },
-	}
-	settings := &optimize.Settings{
-		GradientThreshold: 1e-5,
-		MajorIterations:   1000,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-9, Iterations: 20},
-	}
-	if err := ctx.Err(); err != nil {
-		return params{}, err
-	}
-	res, err := optimize.Minimize(prob, v, settings, &optimize.LBFGS{})
-	if err != nil && res == nil {
-		return params{}, fmt.Errorf("fit: %w", err)
-	}
-	// Iteration limits are fine: the last location is still the best seen.
-	out := ds.unpack(append([]float64(nil), res.X...))
-	out.objective, out.iterations = res.F, res.Stats.MajorIterations
-	if math.IsNaN(out.objective) || !floats.Equal(res.X, res.X) {
-		return params{}, fmt.Errorf("fit: optimisation diverged")
-	}
-	return out, nil
 }
 
 // thresholds returns the cut points t1 < t2 on x that maximise accuracy

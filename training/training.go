@@ -5,13 +5,15 @@
 // its shifter factors) plus candidate words that appear in at least
 // MinSupport labelled texts and no lexicon covers. With F_t the summed
 // factors of the hits of term t in a text, divided by √max(1, n) for n
-// sentiment hits, the scorer's sum is x = Σ_t w_t·F_t + d·D (D: direction
-// pairs), exactly as the scorer computes it. An ordinal logistic model
+// sentiment hits, the scorer's sum is x = Σ_t w_t·F_t + d·D − o·√n (D:
+// direction pairs; o the offset, the weight of an average hit in neutral
+// text), exactly as the scorer computes it. An ordinal logistic model
 //
 //	P(y ≤ −1) = σ(c₁ − a·x),   P(y ≤ 0) = σ(c₂ − a·x)
 //
 // is fitted by L-BFGS (gonum/optimize) with the penalty
-// λ/2·Σ_t (w_t − w⁰_t)², where w⁰ is the lexicon weight (0 for a new word),
+// λ/2·Σ_t (w_t − w⁰_t)² (and the same pull of d and o towards their
+// priors), where w⁰ is the lexicon weight (0 for a new word),
 // so the lexicon is corrected where the data disagree and kept where they
 // are silent. The result is a lexicon file of term weights plus the label
 // thresholds that maximise training accuracy: the score stays a sum of
@@ -205,6 +207,7 @@ func Learn(ctx context.Context, base *lexicons.Set, examples []Example, cfg Conf
 		p.w[k] = clamp(p.w[k], -1, 1)
 	}
 	p.d = clamp(p.d, 0, 2)
+	p.o = clamp(p.o, -0.5, 0.5)
 	l := &Learned{Lambda: lambda, Examples: len(examples)}
 	l.trainX = ds.predict(p)
 	neg, pos, acc := thresholds(l.trainX, ds.labels)
@@ -212,7 +215,7 @@ func Learn(ctx context.Context, base *lexicons.Set, examples []Example, cfg Conf
 	if cfg.HeldOutThresholds && held != nil {
 		neg, pos, _ = thresholds(held, ds.labels)
 	}
-	l.Calibration = lexicons.Calibration{Negative: squash(neg), Positive: squash(pos), Direction: p.d}
+	l.Calibration = lexicons.Calibration{Negative: squash(neg), Positive: squash(pos), Direction: p.d, Offset: p.o}
 	if c := &l.Calibration; c.Positive-c.Negative < 2e-4 {
 		// No neutral band: keep the thresholds apart in the file's four decimals.
 		mid := (c.Positive + c.Negative) / 2

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"gonum.org/v1/gonum/diff/fd"
 
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/scoring"
@@ -96,13 +99,13 @@ func TestLearn(t *testing.T) {
 		if got := LabelValue(sc.Result.Label); got != e.Label {
 			t.Errorf("%q: got label %d, want %d (sentiment %.3f, thresholds %+v)", e.Text, got, e.Label, sc.Result.Sentiment, set.Calibration)
 		}
-		// Still a sum of explainable terms: x = Σ weights / √n.
+		// Still a sum of explainable terms: x = (Σ weights − offset·n) / √n.
 		sum, n := 0.0, 0.0
 		for _, h := range sc.Result.Hits {
 			sum += h.Weight
 			n++
 		}
-		x := sum / math.Sqrt(math.Max(1, n))
+		x := (sum - set.Calibration.Offset*n) / math.Sqrt(math.Max(1, n))
 		if want := x / math.Sqrt(x*x+1); math.Abs(sc.Result.Sentiment-want) > 1e-12 {
 			t.Errorf("%q: sentiment %v is not the squashed sum of its hits %v", e.Text, sc.Result.Sentiment, want)
 		}
@@ -169,7 +172,7 @@ func TestLearnedScoresTransfer(t *testing.T) {
 					n++
 				}
 			}
-			got := sum / math.Sqrt(math.Max(1, float64(n)))
+			got := (sum - set.Calibration.Offset*float64(n)) / math.Sqrt(math.Max(1, float64(n)))
 			// Tolerance: weights are written with four decimals, and lexicon
 			// weights the data moved by less than 0.005 are not written.
 			if want := l.trainX[i]; math.Abs(got-want) > 0.0075*float64(n)+1e-4 {
@@ -294,6 +297,42 @@ func BenchmarkLearn(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := Learn(context.Background(), base, ex, Config{Lambdas: []float64{1}}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestObjectiveGradient checks the analytic gradient of the model's
+// objective, offset and direction weight included, against central
+// differences, with and without class balancing.
+func TestObjectiveGradient(t *testing.T) {
+	ex := append(synthetic(),
+		Example{ID: "d1", Text: "De winst stijgt niet en de kosten stijgen", Label: -1},
+		Example{ID: "d2", Text: "De schuld daalt fors", Label: 1},
+	)
+	for _, balanced := range []bool{false, true} {
+		ds, err := extract(context.Background(), baseSet(t), ex, Config{Balanced: balanced}.withDefaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := len(ds.feats)
+		rng := rand.New(rand.NewPCG(3, 4))
+		v := make([]float64, p+5)
+		for i := range v {
+			v[i] = rng.Float64() - 0.5
+		}
+		v[p+1] = logitScale
+		obj := ds.objective(3)
+		got := make([]float64, len(v))
+		obj(got, v)
+		want := fd.Gradient(nil, func(x []float64) float64 { return obj(nil, x) }, v, &fd.Settings{Formula: fd.Central})
+		want[p+1] = 0 // the scale is held fixed
+		for i := range v {
+			if math.Abs(got[i]-want[i]) > 1e-5*math.Max(1, math.Abs(want[i])) {
+				t.Errorf("balanced %v: ∂f/∂v[%d] (of %d features): got %.7f, want %.7f", balanced, i, p, got[i], want[i])
+			}
+		}
+		if ds.cnt == nil || ds.dir == nil {
+			t.Fatalf("dataset without hit counts or direction values")
 		}
 	}
 }

@@ -53,7 +53,7 @@ func main() {
 		if err != nil || c <= 0 {
 			log.Fatalf("-c: bad value %q", s)
 		}
-		var accs, f1s []float64
+		var accs, f1s, dims []float64
 		for k := 0; k < *folds; k++ {
 			var train, test []row
 			for _, r := range rows {
@@ -63,14 +63,14 @@ func main() {
 					train = append(train, r)
 				}
 			}
-			acc, f1, err := fold(context.Background(), train, test, c)
+			acc, f1, d, err := fold(context.Background(), train, test, c)
 			if err != nil {
 				log.Fatal(err)
 			}
-			accs, f1s = append(accs, acc), append(f1s, f1)
+			accs, f1s, dims = append(accs, acc), append(f1s, f1), append(dims, float64(d))
 		}
-		fmt.Printf("C=%-5g accuracy %.3f ± %.3f  macro-F1 %.3f\n",
-			c, stat.Mean(accs, nil), stat.StdDev(accs, nil), stat.Mean(f1s, nil))
+		fmt.Printf("C=%-5g accuracy %.3f ± %.3f  macro-F1 %.3f  (%.0f features per fold)\n",
+			c, stat.Mean(accs, nil), stat.StdDev(accs, nil), stat.Mean(f1s, nil), stat.Mean(dims, nil))
 	}
 }
 
@@ -131,8 +131,9 @@ func read(path, textCol string) ([]row, error) {
 	}
 }
 
-// fold fits on train and returns accuracy and macro-F1 on test.
-func fold(ctx context.Context, train, test []row, c float64) (acc, f1 float64, err error) {
+// fold fits on train and returns accuracy and macro-F1 on test, and the
+// number of features.
+func fold(ctx context.Context, train, test []row, c float64) (acc, f1 float64, features int, err error) {
 	df := map[string]int{}
 	for _, r := range train {
 		seen := map[string]bool{}
@@ -184,7 +185,7 @@ func fold(ctx context.Context, train, test []row, c float64) (acc, f1 float64, e
 	}
 	res, err := optimize.Minimize(p, make([]float64, 3*d+3), &optimize.Settings{MajorIterations: 300}, &optimize.LBFGS{})
 	if err != nil && res == nil {
-		return 0, 0, fmt.Errorf("fit: %w", err)
+		return 0, 0, 0, fmt.Errorf("fit: %w", err)
 	}
 	var conf training.Confusion
 	for i, x := range xTest {
@@ -198,7 +199,7 @@ func fold(ctx context.Context, train, test []row, c float64) (acc, f1 float64, e
 		}
 		conf.Add(test[i].label-1, best-1)
 	}
-	return conf.Accuracy(), conf.MacroF1(), ctx.Err()
+	return conf.Accuracy(), conf.MacroF1(), d, ctx.Err()
 }
 
 // objective is the penalised negative log-likelihood; it fills g with
