@@ -376,7 +376,7 @@ func crossValidate(ctx context.Context, w io.Writer, pw *bufio.Writer, e *env, f
 		}
 		fmt.Fprintf(w, "%s (sentiment, %d headlines, %d-fold cross-validation by hash of id; learned inside each fold from the lexicons without the learned one)\n", path, len(ex), k)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "fold\ttrain\ttest\tλ\tterms\tthresholds\tacc before\tmacro-F1 before\tacc after\tmacro-F1 after\t")
+		fmt.Fprintln(tw, "fold\ttrain\ttest\tλ\tterms\tthresholds\toffset\tacc before\tmacro-F1 before\tacc after\tmacro-F1 after\t")
 		var accB, f1B, accA, f1A []float64
 		var total training.Confusion
 		for _, r := range res {
@@ -385,8 +385,8 @@ func crossValidate(ctx context.Context, w io.Writer, pw *bufio.Writer, e *env, f
 					fmt.Fprintf(pw, "%s\t%s\tsentiment\t%d\t%d\t%.6f\t%.6f\t%d\t%d\n", path, p.ID, p.Gold, p.After, p.Sentiment, p.Risk, r.Fold, p.Before)
 				}
 			}
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%g\t%d\t%+.3f %+.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", r.Fold, r.Train, r.Test, r.Lambda, r.Terms,
-				r.Calibration.Negative, r.Calibration.Positive, r.Before.Accuracy(), r.Before.MacroF1(), r.After.Accuracy(), r.After.MacroF1())
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%g\t%d\t%+.3f %+.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", r.Fold, r.Train, r.Test, r.Lambda, r.Terms,
+				r.Calibration.Negative, r.Calibration.Positive, r.Calibration.Offset, r.Before.Accuracy(), r.Before.MacroF1(), r.After.Accuracy(), r.After.MacroF1())
 			accB, f1B = append(accB, r.Before.Accuracy()), append(f1B, r.Before.MacroF1())
 			accA, f1A = append(accA, r.After.Accuracy()), append(f1A, r.After.MacroF1())
 			for g := range r.After {

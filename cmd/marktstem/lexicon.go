@@ -85,8 +85,8 @@ func cmdLexiconLearn(ctx context.Context, args []string, stdout, stderr io.Write
 			newTerms++
 		}
 	}
-	fmt.Fprintf(stderr, "learned %d terms (%d new, %d lexicon weights corrected) from %d texts, λ %g, thresholds %+.3f/%+.3f, direction %.3f, training accuracy %.3f (in-sample)\n",
-		len(l.Terms), newTerms, len(l.Terms)-newTerms, l.Examples, l.Lambda, l.Calibration.Negative, l.Calibration.Positive, l.Calibration.Direction, l.TrainAccuracy)
+	fmt.Fprintf(stderr, "learned %d terms (%d new, %d lexicon weights corrected) from %d texts, λ %g, thresholds %+.3f/%+.3f, direction %.3f, offset %.3f per hit, training accuracy %.3f (in-sample)\n",
+		len(l.Terms), newTerms, len(l.Terms)-newTerms, l.Examples, l.Lambda, l.Calibration.Negative, l.Calibration.Positive, l.Calibration.Direction, l.Calibration.Offset, l.TrainAccuracy)
 	if *outPath == "-" {
 		_, err := stdout.Write(buf.Bytes())
 		return err
