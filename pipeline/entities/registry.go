@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -66,6 +67,13 @@ type Registry struct {
 	// wordSigs has the wordSig bit of every word of every alias set: most
 	// tokens can be left out of the automaton's input after one bit test.
 	wordSigs [1 << sigBits / 64]uint64
+	scratch  sync.Pool // *findScratch
+}
+
+// findScratch is the memory of one Find call, reused by the next.
+type findScratch struct {
+	hay           []byte
+	starts, index []int
 }
 
 const sigBits = 14
@@ -327,12 +335,17 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
-	// Sized for the usual share of tokens that pass aliasWord (a fifth or
-	// less), so the buffers grow once or not at all.
-	var hay strings.Builder
-	hay.Grow(len(text) / 4)
-	starts := make([]int, 0, len(toks)/4+8) // per token in hay: where it starts
-	index := make([]int, 0, len(toks)/4+8)  // and its index in toks
+	// The automaton's input and its token map live in pooled scratch
+	// memory: Find runs once per article, from every worker.
+	sc, _ := reg.scratch.Get().(*findScratch)
+	if sc == nil {
+		sc = &findScratch{}
+	}
+	defer reg.scratch.Put(sc)
+	hay := sc.hay[:0]
+	starts := sc.starts[:0] // per token in hay: where it starts
+	index := sc.index[:0]   // and its index in toks
+	defer func() { sc.hay, sc.starts, sc.index = hay, starts, index }()
 	for i := range toks {
 		var f string
 		if all {
@@ -344,19 +357,19 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 		}
 		if n := len(index); n > 0 {
 			if index[n-1] == i-1 {
-				hay.WriteByte(' ')
+				hay = append(hay, ' ')
 			} else {
-				hay.WriteByte('\n') // not adjacent: no alias spans the gap
+				hay = append(hay, '\n') // not adjacent: no alias spans the gap
 			}
 		}
-		starts = append(starts, hay.Len())
+		starts = append(starts, len(hay))
 		index = append(index, i)
-		hay.WriteString(f)
+		hay = append(hay, f...)
 	}
 	if len(index) == 0 {
 		return nil
 	}
-	h := hay.String()
+	h := hay
 	type cand struct {
 		p          int
 		first, end int  // token range [first, end]
@@ -364,7 +377,7 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 		inside     bool // the match ends inside token end (ING-topman)
 	}
 	var cands []cand
-	it := reg.ac.IterOverlapping(h)
+	it := reg.ac.IterOverlappingByte(h)
 	for m := it.Next(); m != nil; m = it.Next() {
 		k := sort.SearchInts(starts, m.Start())
 		if k == len(starts) || starts[k] != m.Start() {
@@ -376,7 +389,7 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 		if last+1 < len(starts) {
 			tokEnd = starts[last+1] - 1
 		}
-		if m.End() != tokEnd && !endsName(h[m.End():tokEnd]) {
+		if m.End() != tokEnd && !endsName(string(h[m.End():tokEnd])) {
 			continue // ends inside a word
 		}
 		p := reg.patterns[m.Pattern()]
