@@ -54,8 +54,16 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	if len(mentions) == 0 {
 		return nil
 	}
-	byRoot := map[int]*CompanyScore{}
-	var order []int
+	sc, _ := reg.attrPool.Get().(*attrScratch)
+	if sc == nil {
+		sc = &attrScratch{byRoot: map[int]int{}, clauseRoots: map[int][]int{}}
+	}
+	defer reg.attrPool.Put(sc)
+	clear(sc.byRoot)
+	clear(sc.clauseRoots)
+	byRoot, clauseRoots := sc.byRoot, sc.clauseRoots // root → index in comps; clause → roots
+	comps := sc.comps[:0]                            // in order of first mention
+	defer func() { sc.comps = comps[:0] }()
 	// Roots named per sentence and per clause: short lists, as few
 	// companies share a sentence.
 	nSent := len(tok.Sentences)
@@ -65,10 +73,8 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	for _, h := range res.Hits {
 		nSent = max(nSent, h.Sentence+1)
 	}
-	sentRoots := make([][]int, nSent)
-	clauseRoots := map[int][]int{}
-	inTitle := map[int]bool{}
-	inLead := map[int]bool{}
+	sc.sentRoots = reuseSlices(sc.sentRoots, nSent)
+	sentRoots := sc.sentRoots
 	total := 0
 	// The lead is the first paragraph after the headline: news puts who
 	// the story is about there.
@@ -80,45 +86,47 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		}
 	}
 	for _, m := range mentions {
-		cs := byRoot[m.Root]
-		if cs == nil {
-			cs = &CompanyScore{Root: m.Root, FirstOffset: m.Start}
-			byRoot[m.Root] = cs
-			order = append(order, m.Root)
+		k, ok := byRoot[m.Root]
+		if !ok {
+			k = len(comps)
+			byRoot[m.Root] = k
+			comps = append(comps, attrCompany{CompanyScore: CompanyScore{Root: m.Root, FirstOffset: m.Start}})
 		}
-		cs.Mentions++
+		c := &comps[k]
+		c.Mentions++
 		total++
-		if !contains(cs.Matched, m.Surface) {
-			cs.Matched = append(cs.Matched, m.Surface)
+		if !contains(c.Matched, m.Surface) {
+			c.Matched = append(c.Matched, m.Surface)
 		}
 		sentRoots[m.Sentence] = addRoot(sentRoots[m.Sentence], m.Root)
 		if len(res.ClauseOf) > m.First {
-			c := res.ClauseOf[m.First]
-			clauseRoots[c] = addRoot(clauseRoots[c], m.Root)
+			cl := res.ClauseOf[m.First]
+			clauseRoots[cl] = addRoot(clauseRoots[cl], m.Root)
 		}
 		if m.Start < titleLen {
-			inTitle[m.Root] = true
+			c.inTitle = true
 		}
 		if m.Start >= titleLen && m.Sentence < len(tok.Sentences) && tok.Sentences[m.Sentence].Paragraph == leadPara {
-			inLead[m.Root] = true
+			c.inLead = true
 		}
 	}
 	maxMentions := 0
-	for _, cs := range byRoot {
-		maxMentions = max(maxMentions, cs.Mentions)
+	for i := range comps {
+		maxMentions = max(maxMentions, comps[i].Mentions)
 	}
-	paragraph := make([]int, nSent)
+	paragraph := reuse(&sc.paragraph, nSent)
 	for s := range paragraph {
 		paragraph[s] = -1
 		if s < len(tok.Sentences) {
 			paragraph[s] = tok.Sentences[s].Paragraph
 		}
 	}
-	weights := make([]float64, len(res.Hits))
-	sentW := make([]float64, nSent)
-	out := make([]CompanyScore, 0, len(order))
-	for _, root := range order {
-		cs := byRoot[root]
+	weights := reuse(&sc.weights, len(res.Hits))
+	sentW := reuse(&sc.sentW, nSent)
+	out := make([]CompanyScore, 0, len(comps))
+	for i := range comps {
+		cs := &comps[i]
+		root := cs.Root
 		// A hit's share depends on its sentence, and on its clause only
 		// where several companies share the sentence (−1 below).
 		for s := range sentW {
@@ -137,16 +145,16 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		cs.Categories = make([]float64, len(sum.Categories()))
 		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits, weights, cs.Categories)
 		rel := relShare * float64(cs.Mentions) / float64(total)
-		if inTitle[root] {
+		if cs.inTitle {
 			rel += relTitle
-		} else if inLead[root] {
+		} else if cs.inLead {
 			rel += relLead
 		}
 		if cs.Mentions == maxMentions {
 			rel += relSubject
 		}
 		cs.Relevance = min(100, rel)
-		out = append(out, *cs)
+		out = append(out, cs.CompanyScore)
 	}
 	sort.Slice(out, func(a, b int) bool { return reg.companies[out[a].Root].ID < reg.companies[out[b].Root].ID })
 	return out
@@ -200,4 +208,45 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// attrScratch is the memory of one Attribute call, reused by the next (the
+// rows it returns are always new).
+type attrScratch struct {
+	byRoot      map[int]int   // root → index in comps
+	clauseRoots map[int][]int // clause → roots named in it
+	comps       []attrCompany
+	sentRoots   [][]int // sentence → roots named in it
+	paragraph   []int
+	weights     []float64
+	sentW       []float64
+}
+
+// attrCompany is a company's score while Attribute builds it.
+type attrCompany struct {
+	CompanyScore
+	inTitle, inLead bool
+}
+
+// reuse returns (*buf)[:n], zeroed, growing *buf when it is too short.
+func reuse[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	s := (*buf)[:n]
+	clear(s)
+	return s
+}
+
+// reuseSlices is reuse for a slice of slices: the inner slices keep their
+// memory and are emptied.
+func reuseSlices(buf [][]int, n int) [][]int {
+	if cap(buf) < n {
+		buf = append(buf[:cap(buf)], make([][]int, n-cap(buf))...)
+	}
+	buf = buf[:n]
+	for i := range buf {
+		buf[i] = buf[i][:0]
+	}
+	return buf
 }

@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -87,5 +88,36 @@ func TestRelevance(t *testing.T) {
 	}
 	if strings.Join(bd.Matched, "|") != "TikTok|ByteDance|Douyin" {
 		t.Errorf("matched: got %q", bd.Matched)
+	}
+}
+
+// TestAttributeReusesMemory checks that Find and Attribute, which keep
+// scratch memory between calls, give one text the same result whether it
+// is the first the registry sees or follows others with more companies,
+// sentences and clauses, and that returned rows are not overwritten later.
+func TestAttributeReusesMemory(t *testing.T) {
+	reg, sc, tk := testReg(t), testScorer(t), tokenize.New(nil)
+	run := func(text string, titleLen int) []CompanyScore {
+		var tok tokenize.Result
+		tk.Tokenize(text, &tok)
+		res := sc.Score(text, &tok, titleLen)
+		return reg.Attribute(sc, &res, &tok, reg.Find(text, &tok), titleLen)
+	}
+	small := "KBC boekt een recordwinst. Het bedrijf schrapt ontslagen."
+	big := "TikTok groeit\n\nByteDance en Douyin melden dat TikTok groeit, terwijl ASML een winstwaarschuwing geeft. " +
+		"De AFM legt KBC een boete op. Het bedrijf schrapt ontslagen. Ook daarna ontslagen.\n\nShell maakt recordwinst."
+	first := run(small, 0)
+	keep := fmt.Sprintf("%+v", first)
+	fresh := fmt.Sprintf("%+v", run(big, len("TikTok groeit")))
+	for i := 0; i < 3; i++ {
+		if got := fmt.Sprintf("%+v", run(big, len("TikTok groeit"))); got != fresh {
+			t.Fatalf("big text, run %d: got %s, want %s", i+2, got, fresh)
+		}
+		if got := fmt.Sprintf("%+v", run(small, 0)); got != keep {
+			t.Fatalf("small text after big: got %s, want %s", got, keep)
+		}
+	}
+	if got := fmt.Sprintf("%+v", first); got != keep {
+		t.Errorf("rows returned earlier changed: got %s, want %s", got, keep)
 	}
 }

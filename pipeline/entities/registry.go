@@ -67,7 +67,8 @@ type Registry struct {
 	// wordSigs has the wordSig bit of every word of every alias set: most
 	// tokens can be left out of the automaton's input after one bit test.
 	wordSigs [1 << sigBits / 64]uint64
-	scratch  sync.Pool // *findScratch
+	findPool sync.Pool // *findScratch, the memory of Find
+	attrPool sync.Pool // *attrScratch, the memory of Attribute
 }
 
 // findScratch is the memory of one Find call, reused by the next.
@@ -337,11 +338,11 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 	}
 	// The automaton's input and its token map live in pooled scratch
 	// memory: Find runs once per article, from every worker.
-	sc, _ := reg.scratch.Get().(*findScratch)
+	sc, _ := reg.findPool.Get().(*findScratch)
 	if sc == nil {
 		sc = &findScratch{}
 	}
-	defer reg.scratch.Put(sc)
+	defer reg.findPool.Put(sc)
 	hay := sc.hay[:0]
 	starts := sc.starts[:0] // per token in hay: where it starts
 	index := sc.index[:0]   // and its index in toks
