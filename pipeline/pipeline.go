@@ -253,6 +253,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			readDone <- reader.Walk(ctx, cfg.Inputs, cfg.Stdin, emit)
 		}
 	}()
+	// Scored articles go back to the workers once the sink has written
+	// them: their row slices are reused rather than reallocated.
+	var recycled sync.Pool
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -261,7 +264,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			var buf Buffer
 			for it := range jobs {
 				if it.art != nil {
-					it.out = process(it, an, &buf)
+					it.out = process(it, an, &buf, &recycled)
 				}
 				select {
 				case results <- it:
@@ -295,6 +298,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 				writeErr = err
 				cancel()
 				break
+			}
+			if out := cur.out; out != nil {
+				// The writers and the panel copied what they keep.
+				clear(out.mentions)
+				clear(out.obs)
+				recycled.Put(out)
+				cur.out = nil
 			}
 		}
 	}
@@ -444,15 +454,24 @@ func (an *Analyzer) Analyze(a *ingest.Article, buf *Buffer) Analysis {
 	}
 }
 
-// process turns one analysed article into output rows.
-func process(it *item, an *Analyzer, buf *Buffer) *scored {
+// process turns one analysed article into output rows. With a pool it
+// reuses a scored the sink is done with.
+func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	a := it.art
 	x := an.Analyze(a, buf)
 	it.elapsed = x.Elapsed
 	res := x.Score
 	date := a.Date()
 	toks := x.Tokens
-	out := &scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published}
+	var out *scored
+	if pool != nil {
+		out, _ = pool.Get().(*scored)
+	}
+	if out == nil {
+		out = &scored{}
+	}
+	*out = scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published,
+		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0]}
 	words := buf.words[:0]
 	for i := range toks.Tokens {
 		if t := &toks.Tokens[i]; t.Kind == tokenize.Word || t.Kind == tokenize.Number {

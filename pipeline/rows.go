@@ -30,7 +30,7 @@ type Rows struct {
 // package's conversion from analysis to rows instead of copying it. buf is
 // reused from article to article and must not be shared between goroutines.
 func (an *Analyzer) Rows(a *ingest.Article, buf *Buffer) (Rows, error) {
-	out := process(&item{art: a}, an, buf)
+	out := process(&item{art: a}, an, buf, nil) // the rows leave: no reuse
 	sig, err := out.sig.MarshalBinary()
 	if err != nil {
 		return Rows{}, fmt.Errorf("encode signature of %s: %w", a.ID, err)
