@@ -351,3 +351,32 @@ func TestResultAcrossScorers(t *testing.T) {
 		t.Errorf("scorer b after a: got %d hits (%.3f), want %d (%.3f)", res.SentimentHits, res.Sentiment, want.SentimentHits, want.Sentiment)
 	}
 }
+
+// TestRecentCollisions checks the per-worker cache of resolved words:
+// words that share a slot (same length, first, middle and last byte)
+// must each keep their own lexicon entries, however they alternate, and
+// a reused Result must score a text as a fresh one does.
+func TestRecentCollisions(t *testing.T) {
+	if recentSlot("winst") != recentSlot("wanst") || recentSlot("slecht") != recentSlot("slacht") {
+		t.Fatal("test words no longer collide: pick others")
+	}
+	s := New(testSet(t))
+	text := "Winst, wanst en winst. Wanst of winst? Slecht, slacht, slecht en slacht."
+	fresh := score(t, s, text)
+	var tok tokenize.Result
+	tokenize.New(nil).Tokenize(text, &tok)
+	var res Result
+	for i := 0; i < 3; i++ {
+		s.ScoreInto(&res, text, &tok, 0, nil)
+		var terms []string
+		for _, h := range res.Hits {
+			terms = append(terms, h.Term)
+		}
+		if got, want := strings.Join(terms, " "), "winst winst winst slecht slecht"; got != want {
+			t.Fatalf("round %d: got hits %q, want %q", i, got, want)
+		}
+		if res.Sentiment != fresh.Sentiment {
+			t.Fatalf("round %d: got sentiment %v, want %v as from a fresh Result", i, res.Sentiment, fresh.Sentiment)
+		}
+	}
+}

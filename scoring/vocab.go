@@ -35,6 +35,7 @@ const manyPhrases = 4
 // once per word. may has bit k set when index k can match at the word at
 // all, so the many tokens that match nothing cost one bit test per index.
 type word struct {
+	norm  string    // the normalised form it was resolved from (its own copy)
 	exact *wordInfo // nil: the word starts no entry
 	fuzzy [numSlots]memoVal
 	may   uint8
@@ -93,7 +94,7 @@ func newVocabulary(indexes [numSlots]*index) *vocabulary {
 
 // build resolves w against every index.
 func (v *vocabulary) build(w string) *word {
-	r := &word{exact: v.words[w], flags: wordFlags(w), actor: -1}
+	r := &word{norm: strings.Clone(w), exact: v.words[w], flags: wordFlags(w), actor: -1}
 	if head, _, ok := strings.Cut(w, "-"); ok && head != "" {
 		if e, ok := v.indexes[slotActor].single[head]; ok {
 			r.actor = e
@@ -127,7 +128,23 @@ type tokens struct {
 	mayBits []uint8          // words[i].may, packed: most lookups stop at this byte
 	flags   []uint8          // words[i].flags, packed
 	local   map[string]*word // this worker's resolved words, kept across articles
-	voc     *vocabulary      // the vocabulary local belongs to
+	recent  []*word          // a direct-mapped cache in front of local (recentSize slots)
+	voc     *vocabulary      // the vocabulary local and recent belong to
+}
+
+// recentSize is the number of slots of tokens.recent: enough for the
+// words that make up most of any news text, small enough to stay in cache.
+const recentSize = 1 << 12
+
+// recentSlot picks w's slot from its length and three of its bytes:
+// cheaper than a map's hash, and a collision only costs a map lookup.
+func recentSlot(w string) int {
+	n := len(w)
+	if n == 0 {
+		return 0
+	}
+	h := uint32(n) | uint32(w[0])<<8 | uint32(w[n/2])<<16 | uint32(w[n-1])<<24
+	return int((h * 0x9e3779b1) >> (32 - 12))
 }
 
 // may reports whether index ix can match at token i. Callers test it
@@ -145,19 +162,27 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
+		t.recent = make([]*word, recentSize)
 	}
 	for i := range toks {
 		w := toks[i].Norm
+		slot := &t.recent[recentSlot(w)]
+		if r := *slot; r != nil && r.norm == w {
+			t.words[i], t.mayBits[i], t.flags[i] = r, r.may, r.flags
+			continue
+		}
 		r, ok := t.local[w]
-		if !ok {
+		if ok {
+			*slot = r
+		} else {
 			if r, ok = v.shared.get(w); !ok {
 				r = v.build(w)
 				v.shared.put(w, r)
 			}
 			if len(t.local) < localWords {
-				// Clone: w may point into the article, which the cache
-				// must not keep alive.
-				t.local[strings.Clone(w)] = r
+				// r.norm, not w: w may point into the article, which the
+				// cache must not keep alive.
+				t.local[r.norm] = r
 			}
 		}
 		t.words[i], t.mayBits[i], t.flags[i] = r, r.may, r.flags
