@@ -481,7 +481,8 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	out.sig = novelty.Sign(words)
 	clear(words) // the norms point into the article
 	buf.words = words[:0]
-	for _, h := range res.Hits {
+	for i := range res.Hits {
+		h := &res.Hits[i]
 		l := metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}
 		k := 0
 		for k < len(out.hits) && out.hits[k].label != l {

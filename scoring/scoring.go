@@ -363,8 +363,8 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 	res.Sentiment, res.Risk = s.Summarize(res.Hits, weights, res.Categories)
 	res.Label = s.Label(res.Sentiment)
 	res.Flag = res.Risk >= FlagThreshold
-	for _, h := range res.Hits {
-		if h.Kind == Regulatory {
+	for i := range res.Hits { // by index: a Hit is large
+		if res.Hits[i].Kind == Regulatory {
 			res.RiskHits++
 		} else {
 			res.SentimentHits++
@@ -603,11 +603,12 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 	default:
 		catAdv, catRel = make([]float64, len(cats)), make([]float64, len(cats))
 	}
-	for i, h := range hits {
+	for i := range hits {
 		f := weights[i]
 		if f == 0 {
-			continue
+			continue // not attributed: the hit itself need not be read
 		}
+		h := &hits[i]
 		w := h.Weight * f
 		if h.Kind == Regulatory {
 			ci := s.catIndex[h.Category]
@@ -701,7 +702,8 @@ func topTerms(hits []Hit, n int, sc *termScratch) []string {
 	var at map[string]int
 	terms := sc.terms[:0]
 	defer func() { sc.terms = terms }()
-	for _, h := range hits {
+	for hi := range hits {
+		h := &hits[hi]
 		i := -1
 		if at == nil {
 			for k := len(terms) - 1; k >= 0; k-- {

@@ -2,7 +2,7 @@ package entities
 
 import (
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 	"github.com/marktstem/marktstem/scoring"
@@ -70,8 +70,8 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	for _, m := range mentions {
 		nSent = max(nSent, m.Sentence+1)
 	}
-	for _, h := range res.Hits {
-		nSent = max(nSent, h.Sentence+1)
+	for i := range res.Hits {
+		nSent = max(nSent, res.Hits[i].Sentence+1)
 	}
 	sc.sentRoots = reuseSlices(sc.sentRoots, nSent)
 	sentRoots := sc.sentRoots
@@ -132,7 +132,8 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		for s := range sentW {
 			sentW[s] = sentenceWeight(s, root, sentRoots, paragraph)
 		}
-		for i, h := range res.Hits {
+		for i := range res.Hits {
+			h := &res.Hits[i]
 			w := sentW[h.Sentence]
 			if w < 0 {
 				w = 0
@@ -156,7 +157,9 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		cs.Relevance = min(100, rel)
 		out = append(out, cs.CompanyScore)
 	}
-	sort.Slice(out, func(a, b int) bool { return reg.companies[out[a].Root].ID < reg.companies[out[b].Root].ID })
+	slices.SortFunc(out, func(a, b CompanyScore) int { // roots differ, and so do their ids
+		return strings.Compare(reg.companies[a.Root].ID, reg.companies[b.Root].ID)
+	})
 	return out
 }
 
