@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -75,6 +76,16 @@ type Registry struct {
 type findScratch struct {
 	hay           []byte
 	starts, index []int
+	cands         []findCand
+}
+
+// findCand is a match of the automaton that passed the word and case
+// rules, before overlapping matches are resolved.
+type findCand struct {
+	p          int
+	first, end int  // token range [first, end]
+	hEnd       int  // end of the match in the automaton's input
+	inside     bool // the match ends inside token end (ING-topman)
 }
 
 const sigBits = 14
@@ -371,13 +382,8 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 		return nil
 	}
 	h := hay
-	type cand struct {
-		p          int
-		first, end int  // token range [first, end]
-		hEnd       int  // end of the match in h
-		inside     bool // the match ends inside token end (ING-topman)
-	}
-	var cands []cand
+	cands := sc.cands[:0]
+	defer func() { sc.cands = cands[:0] }()
 	it := reg.ac.IterOverlappingByte(h)
 	for m := it.Next(); m != nil; m = it.Next() {
 		k := sort.SearchInts(starts, m.Start())
@@ -405,16 +411,19 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 				continue
 			}
 		}
-		cands = append(cands, cand{p: m.Pattern(), first: index[k], end: index[last], hEnd: m.End(), inside: m.End() != tokEnd})
+		cands = append(cands, findCand{p: m.Pattern(), first: index[k], end: index[last], hEnd: m.End(), inside: m.End() != tokEnd})
 	}
 	// Leftmost-longest among the valid candidates.
-	sort.SliceStable(cands, func(a, b int) bool {
-		if cands[a].first != cands[b].first {
-			return cands[a].first < cands[b].first
+	slices.SortStableFunc(cands, func(a, b findCand) int {
+		if a.first != b.first {
+			return a.first - b.first
 		}
-		return cands[a].hEnd > cands[b].hEnd
+		return b.hEnd - a.hEnd
 	})
-	var out []Mention
+	if len(cands) == 0 {
+		return nil
+	}
+	out := make([]Mention, 0, len(cands))
 	next := 0
 	for _, c := range cands {
 		if c.first < next {

@@ -328,7 +328,8 @@ func (d *Detector) evict() {
 		kept := append([]*seen(nil), d.items[n:]...)
 		d.items, d.evicted = kept, 0
 		d.fps = append(d.fps[:0], d.fps[n:]...)
-		d.heads, d.links = map[uint64]int32{}, d.links[:0]
+		clear(d.heads) // keeps its memory: the window holds about as many items again
+		d.links = d.links[:0]
 		for i, it := range d.items {
 			d.link(i, &it.sig)
 		}
