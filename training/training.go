@@ -251,8 +251,11 @@ func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 // forms sharing its Snowball stem, so that the scorer's stem route matches
 // the longer forms. Capitalised words inside a sentence are proper names
 // (places, people, firms): weighting them would make the score a verdict on
-// a name rather than on what is said, so they are left out. With
-// cfg.Phrases ≥ 2 it adds phrases (see phrases).
+// a name rather than on what is said, so they are left out, and so is a
+// word written capitalised more often than not inside sentences (after a
+// word, in headlines that are not title-cased) where it starts one:
+// Griekenland, Rutte, Rotterdam. With cfg.Phrases ≥ 2 it adds phrases
+// (see phrases).
 func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.Term {
 	score := cfg.Scorer(base)
 	shifter := map[string]bool{}
@@ -270,6 +273,19 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		docs int
 	}
 	groups := map[string]*group{}
+	// Inside a sentence a name is capitalised; at its start every word is.
+	// A word written capitalised inside sentences more often than not is a
+	// name (Rotterdam, Schiphol) even where it starts one, and is left out.
+	type caseCount struct{ upper, lower int }
+	inner := map[string]*caseCount{}
+	caseOf := func(st string) *caseCount {
+		c := inner[st]
+		if c == nil {
+			c = &caseCount{}
+			inner[st] = c
+		}
+		return c
+	}
 	phr := map[string]*phraseCount{}
 	for _, e := range examples {
 		sc := score(e.Text)
@@ -281,6 +297,30 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		}
 		if cfg.Phrases >= 2 {
 			phrases(sc, e.Text, cfg.Phrases, negator, phr)
+		}
+		// Inner words of this text by case; a title-cased headline (Economie
+		// Groeit Harder) says nothing about which words are names.
+		var up, low []string
+		for i, t := range sc.Tokens {
+			// Only after a word or number: after a colon, dash or quote
+			// headlines capitalise too (Analyse: Groei …).
+			if t.Kind != tokenize.Word || t.Upper || i == 0 || sc.Tokens[i-1].Sentence != t.Sentence ||
+				(sc.Tokens[i-1].Kind != tokenize.Word && sc.Tokens[i-1].Kind != tokenize.Number) {
+				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(e.Text[t.Start:t.End]); unicode.IsUpper(r) {
+				up = append(up, stem(t.Norm))
+			} else {
+				low = append(low, stem(t.Norm))
+			}
+		}
+		if len(up) <= len(low) {
+			for _, st := range up {
+				caseOf(st).upper++
+			}
+			for _, st := range low {
+				caseOf(st).lower++
+			}
 		}
 		seen := map[string]bool{}
 		for i, t := range sc.Tokens {
@@ -304,7 +344,10 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		}
 	}
 	var out []lexicons.Term
-	for _, g := range groups {
+	for st, g := range groups {
+		if c := inner[st]; c != nil && c.upper > c.lower {
+			continue // a name
+		}
 		if g.docs >= cfg.MinSupport {
 			out = append(out, lexicons.Term{Term: g.form, POS: "X", Lexicon: lexicons.LearnedName})
 		}

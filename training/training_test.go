@@ -336,3 +336,41 @@ func TestObjectiveGradient(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnLeavesOutNames checks that a word written capitalised inside
+// sentences is treated as a name and not learned, even from the texts it
+// starts (where every word is capitalised), while a word that is
+// capitalised only at the start of texts, or in title-cased headlines, is
+// learned.
+func TestLearnLeavesOutNames(t *testing.T) {
+	var ex []Example
+	for i := 0; i < 6; i++ {
+		ex = append(ex,
+			// Athene: a name, bad news in this data; first word of the text.
+			Example{ID: fmt.Sprintf("a%d", i), Text: "Athene dreigt met faillissement", Label: -1},
+			Example{ID: fmt.Sprintf("b%d", i), Text: "Onrust in Athene duurt voort", Label: -1},
+			// zorgen: an ordinary word, also bad news, starting texts too.
+			Example{ID: fmt.Sprintf("c%d", i), Text: "Zorgen over de export", Label: -1},
+			Example{ID: fmt.Sprintf("d%d", i), Text: "Beleggers maken zorgen kenbaar", Label: -1},
+			// A title-cased headline says nothing about names.
+			Example{ID: fmt.Sprintf("e%d", i), Text: "Beurs Houdt Zorgen Over Export", Label: -1},
+			Example{ID: fmt.Sprintf("h%d", i), Text: "Nieuwe Zorgen Voor De Bouw", Label: -1},
+			Example{ID: fmt.Sprintf("f%d", i), Text: "De export blijft rustig", Label: 0},
+			Example{ID: fmt.Sprintf("g%d", i), Text: "De export groeit goed", Label: 1},
+		)
+	}
+	l, err := Learn(context.Background(), baseSet(t), ex, Config{Lambdas: []float64{0.3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	learned := map[string]bool{}
+	for _, w := range l.Terms {
+		learned[w.Term] = true
+	}
+	if learned["athene"] {
+		t.Errorf("got athene learned, want it left out as a name")
+	}
+	if !learned["zorgen"] {
+		t.Errorf("got zorgen not learned (terms %v), want it learned", l.Terms)
+	}
+}
