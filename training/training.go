@@ -254,8 +254,9 @@ func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 // a name rather than on what is said, so they are left out, and so is a
 // word written capitalised more often than not inside sentences (after a
 // word, in headlines that are not title-cased) where it starts one:
-// Griekenland, Rutte, Rotterdam. With cfg.Phrases ≥ 2 it adds phrases
-// (see phrases).
+// Griekenland, Rutte, Rotterdam. Calendar words are left out for the
+// same reason (calendarWord). With cfg.Phrases ≥ 2 it adds phrases (see
+// phrases).
 func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.Term {
 	score := cfg.Scorer(base)
 	shifter := map[string]bool{}
@@ -324,7 +325,7 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		}
 		seen := map[string]bool{}
 		for i, t := range sc.Tokens {
-			if covered[i] || (i < len(sc.Masked) && sc.Masked[i]) || !candidateWord(sc.Tokens, i, e.Text) || shifter[t.Norm] {
+			if covered[i] || (i < len(sc.Masked) && sc.Masked[i]) || !candidateWord(sc.Tokens, i, e.Text) || shifter[t.Norm] || calendarWord(t.Norm) {
 				continue
 			}
 			st := stem(t.Norm)
@@ -468,6 +469,22 @@ func candidateWord(toks []tokenize.Token, i int, text string) bool {
 		}
 	}
 	return true
+}
+
+// calendarWord reports whether w names a month, a weekday or a season.
+// In a year of headlines they pick up the news of their dates (a bad
+// January, a hopeful spring): a verdict on a date, not on what is said,
+// and wrong for any other year, so they are not learned.
+func calendarWord(w string) bool {
+	switch w {
+	case "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+		"september", "oktober", "november", "december",
+		"jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+		"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+		"lente", "voorjaar", "zomer", "herfst", "najaar", "winter":
+		return true
+	}
+	return false
 }
 
 func stem(w string) string {

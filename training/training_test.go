@@ -341,7 +341,7 @@ func TestObjectiveGradient(t *testing.T) {
 // sentences is treated as a name and not learned, even from the texts it
 // starts (where every word is capitalised), while a word that is
 // capitalised only at the start of texts, or in title-cased headlines, is
-// learned.
+// learned; and that calendar words are not learned.
 func TestLearnLeavesOutNames(t *testing.T) {
 	var ex []Example
 	for i := 0; i < 6; i++ {
@@ -355,6 +355,8 @@ func TestLearnLeavesOutNames(t *testing.T) {
 			// A title-cased headline says nothing about names.
 			Example{ID: fmt.Sprintf("e%d", i), Text: "Beurs Houdt Zorgen Over Export", Label: -1},
 			Example{ID: fmt.Sprintf("h%d", i), Text: "Nieuwe Zorgen Voor De Bouw", Label: -1},
+			// A month: a date, not something said.
+			Example{ID: fmt.Sprintf("j%d", i), Text: "Export daalt in januari", Label: -1},
 			Example{ID: fmt.Sprintf("f%d", i), Text: "De export blijft rustig", Label: 0},
 			Example{ID: fmt.Sprintf("g%d", i), Text: "De export groeit goed", Label: 1},
 		)
@@ -369,6 +371,9 @@ func TestLearnLeavesOutNames(t *testing.T) {
 	}
 	if learned["athene"] {
 		t.Errorf("got athene learned, want it left out as a name")
+	}
+	if learned["januari"] {
+		t.Errorf("got januari learned, want calendar words left out")
 	}
 	if !learned["zorgen"] {
 		t.Errorf("got zorgen not learned (terms %v), want it learned", l.Terms)
