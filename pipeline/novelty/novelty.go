@@ -78,16 +78,18 @@ func Sign(words []string) Signature {
 	}
 	// Each word is hashed once; a shingle's hash mixes its words' hashes
 	// with position-dependent multipliers (so "a b c" ≠ "c b a").
-	var ring [shingle]uint64
+	// The last three word hashes, oldest first, shifted along rather than
+	// kept in a ring: the same mix as a ring indexed (i+1+k) mod 3,
+	// without the modulo.
+	var a, b uint64
 	for i, w := range words {
-		ring[i%shingle] = xxhash.Sum64String(w)
+		c := xxhash.Sum64String(w)
 		if i+1 < shingle {
+			a, b = b, c
 			continue
 		}
-		var h uint64
-		for k := 0; k < shingle; k++ {
-			h = (h ^ ring[(i+1+k)%shingle]) * 0x9e3779b97f4a7c15
-		}
+		h := (((a * 0x9e3779b97f4a7c15) ^ b) * 0x9e3779b97f4a7c15 ^ c) * 0x9e3779b97f4a7c15
+		a, b = b, c
 		h ^= h >> 31
 		h *= 0xbf58476d1ce4e5b9
 		h ^= h >> 29
