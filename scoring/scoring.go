@@ -707,7 +707,9 @@ func topTerms(hits []Hit, n int, sc *termScratch) []string {
 		i := -1
 		if at == nil {
 			for k := len(terms) - 1; k >= 0; k-- {
-				if terms[k].name == h.Term {
+				// The first byte rules out most terms of the same length
+				// without a call to compare the rest.
+				if n := terms[k].name; len(n) == len(h.Term) && (n == "" || n[0] == h.Term[0]) && n == h.Term {
 					i = k
 					break
 				}
