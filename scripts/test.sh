@@ -36,6 +36,9 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# staticcheck (pinned) finds what vet does not: unused code, needless checks.
+staticcheck="go run honnef.co/go/tools/cmd/staticcheck@v0.8.2"
+$staticcheck ./...
 
 # Unit, golden, example and integration tests (fuzz targets run their seed corpora).
 go test -count=1 ./...
@@ -46,7 +49,7 @@ go test -count=1 ./...
 # single-machine run; the first build downloads and compiles the Beam SDK
 # (a few minutes), later ones hit Go's build cache.
 echo "== beam (Apache Beam pipeline on Prism)"
-(cd beam && go vet ./... && go test -count=1 ./...)
+(cd beam && go vet ./... && $staticcheck ./... && go test -count=1 ./...)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -225,11 +225,7 @@ func (ds *dataset) objective(lambda float64) func(grad, v []float64) float64 {
 	}
 	return func(grad, v []float64) float64 {
 		pr := ds.unpack(v)
-		if grad != nil {
-			for i := range grad {
-				grad[i] = 0
-			}
-		}
+		clear(grad) // nil when only the value is wanted
 		var f, gd, gOff, gc1, gc2 float64
 		for i := range ds.x {
 			x := ds.score(i, pr)

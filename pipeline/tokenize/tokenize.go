@@ -864,20 +864,6 @@ func startsUpper(s string) bool {
 	return unicode.IsUpper(r)
 }
 
-// isUpper reports whether s has letters and all of them are upper-case.
-func isUpper(s string) bool {
-	letters := 0
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			if !unicode.IsUpper(r) && r != 'ĳ' {
-				return false
-			}
-			letters++
-		}
-	}
-	return letters > 0
-}
-
 // lowerASCII appends the lower-case form of an ASCII word to buf, or
 // returns nil when w is not ASCII or too long for a stack buffer.
 func lowerASCII(buf []byte, w string) []byte {
