@@ -88,7 +88,10 @@ func Sign(words []string) Signature {
 			a, b = b, c
 			continue
 		}
-		h := (((a * 0x9e3779b97f4a7c15) ^ b) * 0x9e3779b97f4a7c15 ^ c) * 0x9e3779b97f4a7c15
+		const mix = 0x9e3779b97f4a7c15
+		h := a * mix
+		h = (h ^ b) * mix
+		h = (h ^ c) * mix
 		a, b = b, c
 		h ^= h >> 31
 		h *= 0xbf58476d1ce4e5b9
