@@ -167,14 +167,28 @@ func (ix *index) fuzzyLookup(w string) (int, Via) {
 	}
 	// A stem match must not be shorter than its entry: inflection adds to
 	// the base form (winsten → winst), while a shorter token sharing a stem
-	// with a derived entry is usually another word (groot ≠ groots).
-	if e, ok := ix.stems[stem(w)]; ok && len(w) >= len(ix.words[e][0]) {
+	// with a derived entry is usually another word (groot ≠ groots). Nor
+	// may it add a suffix the stemmer strips but that makes another word
+	// (overheid ≠ over, werkelijk ≠ werk, eetbaar ≠ eet).
+	if e, ok := ix.stems[stem(w)]; ok && len(w) >= len(ix.words[e][0]) && !derived(w, ix.words[e][0]) {
 		return int(e), Stem
 	}
 	if e, ok := ix.compound(w); ok {
 		return e, Compound
 	}
 	return -1, 0
+}
+
+// derived reports whether w ends in a suffix that Snowball's Dutch
+// stemmer removes but that makes a new word rather than a form of the
+// same one (-heid, -lijk, -baar and their inflections), and entry does not.
+func derived(w, entry string) bool {
+	for _, suf := range [...]string{"heid", "heden", "lijk", "lijke", "lijker", "lijkst", "lijkste", "baar", "bare", "baarder", "baarst", "baarste"} {
+		if strings.HasSuffix(w, suf) && !strings.HasSuffix(entry, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // compound finds the entry for a closed compound by its parts: Dutch
@@ -198,7 +212,7 @@ func (ix *index) compound(w string) (int, bool) {
 		}
 		// Inflected right-hand part: the stem must lead to a head entry.
 		if len(right) > 5 {
-			if e, ok := ix.stems[stem(right)]; ok {
+			if e, ok := ix.stems[stem(right)]; ok && !derived(right, ix.words[e][0]) {
 				if _, head := ix.heads[strings.Join(ix.words[e], " ")]; head {
 					return int(e), true
 				}

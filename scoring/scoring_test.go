@@ -66,6 +66,7 @@ func TestHits(t *testing.T) {
 	}{
 		{"exact", "Een recordwinst.", "recordwinst", 0.8},
 		{"stem", "Hoge winsten.", "winst", 0.4},
+		{"stem of an inflected adjective", "Een slechte dag.", "slecht", -0.6},
 		{"compound head", "De kwartaalwinst.", "winst", 0.4},
 		{"compound plural head", "Gameverslavingen nemen af.", "verslaving", -0.5},
 		{"no spurious compound", "De beursgang.", "", 0},
@@ -377,6 +378,33 @@ func TestRecentCollisions(t *testing.T) {
 		}
 		if res.Sentiment != fresh.Sentiment {
 			t.Fatalf("round %d: got sentiment %v, want %v as from a fresh Result", i, res.Sentiment, fresh.Sentiment)
+		}
+	}
+}
+
+// TestStemDerivation checks that the stem route does not cross the
+// derivations Snowball strips (-heid, -lijk, -baar): zekerheid and over-
+// heid stem to zeker and over, but are other words.
+func TestStemDerivation(t *testing.T) {
+	set := testSet(t)
+	set.Sentiment = append(set.Sentiment,
+		lexicons.Term{Term: "zeker", POS: "JJ", Weight: 0.3, Lexicon: "general"},
+		lexicons.Term{Term: "over", POS: "X", Weight: 0.1, Lexicon: "general"})
+	s := New(set)
+	tests := []struct{ text, want string }{
+		{"Een zekere winst.", "zeker winst"}, // inflection: still zeker
+		{"De zekerheid.", ""},
+		{"De overheid.", ""},
+		{"Verliesbare posten.", ""}, // verlies + baar
+		{"Winsten.", "winst"},
+	}
+	for _, tt := range tests {
+		var terms []string
+		for _, h := range score(t, s, tt.text).Hits {
+			terms = append(terms, h.Term)
+		}
+		if got := strings.Join(terms, " "); got != tt.want {
+			t.Errorf("%q: got hits %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -88,7 +88,7 @@ var articlesTable = &table[Article]{
 			func(r *Article) int32 { return r.NCompanies }),
 		float64Col("sentiment", unitScore, rngSentiment, "Article sentiment: x/√(x²+1) with x = (Σ w − o·n)/√max(1, n) over the n shifted, weighted lexicon hits w, o the learned offset per hit; 0 when nothing hit.",
 			func(r *Article) float64 { return r.Sentiment }),
-		utf8Col("sentiment_label", "", "positive | neutral | negative", "`positive` at or above the positive threshold, `negative` at or below the negative one, else `neutral`. The thresholds (and o) are in the learned lexicon's header (embedded: −0.227 and +0.320), ±0.1 without one; `marktstem explain` prints them.",
+		utf8Col("sentiment_label", "", "positive | neutral | negative", "`positive` at or above the positive threshold, `negative` at or below the negative one, else `neutral`. The thresholds (and o) are in the learned lexicon's header (embedded: −0.217 and +0.321), ±0.1 without one; `marktstem explain` prints them.",
 			func(r *Article) string { return r.SentimentLabel }),
 		int32Col("sentiment_hits", unitCount, "≥ 0", "Number of sentiment lexicon hits.",
 			func(r *Article) int32 { return r.SentimentHits }),
