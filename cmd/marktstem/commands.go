@@ -110,11 +110,11 @@ func explain(w io.Writer, a *ingest.Article, x pipeline.Analysis, an *pipeline.A
 	fmt.Fprintf(w, "  sentiment %+.3f (%s, %d hits)  regulatory risk %.3f (flag %v, %d hits)  tokens %d  sentences %d\n",
 		s.Sentiment, s.Label, s.SentimentHits, s.Risk, s.Flag, s.RiskHits, s.Tokens, s.Sentences)
 	cal := an.Scorer().Calibration()
+	sum := "Σ weights"
 	if cal.Offset != 0 {
-		fmt.Fprintf(w, "  sentiment = x/√(x²+1), x = (Σ weights − %.3f × hits) / √max(1, hits); negative ≤ %+.3f, positive ≥ %+.3f\n", cal.Offset, cal.Negative, cal.Positive)
-	} else {
-		fmt.Fprintf(w, "  sentiment = x/√(x²+1), x = Σ weights / √max(1, hits); negative ≤ %+.3f, positive ≥ %+.3f\n", cal.Negative, cal.Positive)
+		sum = fmt.Sprintf("(Σ weights − %.3f × hits)", cal.Offset)
 	}
+	fmt.Fprintf(w, "  sentiment = x/√(x²+1), x = %s / √max(1, hits); negative ≤ %+.3f, positive ≥ %+.3f\n", sum, cal.Negative, cal.Positive)
 	for si, sent := range x.Tokens.Sentences {
 		var hits []scoring.Hit
 		for _, h := range s.Hits {
