@@ -18,13 +18,10 @@ import (
 	"io"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
@@ -64,7 +61,7 @@ type Registry struct {
 	root      []int
 	byID      map[string]int
 	patterns  []pattern
-	ac        ahocorasick.AhoCorasick
+	starts    map[string][]int32 // first key word → patterns, in registry order
 	// wordSigs has the wordSig bit of every word of every alias set: most
 	// tokens can be left out of the automaton's input after one bit test.
 	wordSigs [1 << sigBits / 64]uint64
@@ -74,17 +71,16 @@ type Registry struct {
 
 // findScratch is the memory of one Find call, reused by the next.
 type findScratch struct {
-	hay           []byte
-	starts, index []int
-	cands         []findCand
+	folded []string // per token: its folded norm, or "" when no alias word can be
+	cands  []findCand
 }
 
-// findCand is a match of the automaton that passed the word and case
-// rules, before overlapping matches are resolved.
+// findCand is an alias match that passed the word and case rules, before
+// overlapping matches are resolved.
 type findCand struct {
 	p          int
 	first, end int  // token range [first, end]
-	hEnd       int  // end of the match in the automaton's input
+	endLen     int  // bytes of token end's folded norm that the match covers
 	inside     bool // the match ends inside token end (ING-topman)
 }
 
@@ -138,9 +134,10 @@ func (reg *Registry) hasSig(w string) bool {
 type pattern struct {
 	company       int
 	alias         string
-	key           string // normalised, folded, tokens joined by one space
-	caseSensitive bool   // all-caps acronym: the surface must match exactly
-	proper        bool   // capitalised name: the surface must start with a capital
+	key           string   // normalised, folded, tokens joined by one space
+	words         []string // key's words
+	caseSensitive bool     // all-caps acronym: the surface must match exactly
+	proper        bool     // capitalised name: the surface must start with a capital
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -233,11 +230,11 @@ func (reg *Registry) link(name string) error {
 	return nil
 }
 
-// build compiles the alias automaton. Two companies claiming the same alias
-// is an error: a mention could not be attributed.
+// build indexes the aliases by their first word. Two companies claiming the
+// same alias is an error: a mention could not be attributed.
 func (reg *Registry) build(name string) error {
 	owner := map[string]int{}
-	var keys []string
+	reg.starts = map[string][]int32{}
 	var tok tokenize.Result
 	tk := tokenize.New(nil)
 	for i, c := range reg.companies {
@@ -259,16 +256,15 @@ func (reg *Registry) build(name string) error {
 			}
 			owner[ownerKey] = i
 			first, _ := utf8.DecodeRuneInString(a)
-			for _, w := range strings.Split(key, " ") {
+			words := strings.Split(key, " ")
+			for _, w := range words {
 				sig := wordSig(w)
 				reg.wordSigs[sig/64] |= 1 << (sig % 64)
 			}
-			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, caseSensitive: cs, proper: unicode.IsUpper(first)})
-			keys = append(keys, key)
+			reg.starts[words[0]] = append(reg.starts[words[0]], int32(len(reg.patterns)))
+			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, words: words, caseSensitive: cs, proper: unicode.IsUpper(first)})
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	reg.ac = b.Build(keys)
 	return nil
 }
 
@@ -328,97 +324,66 @@ type Mention struct {
 
 // Find returns the company mentions in a tokenised text, in text order.
 //
-// The automaton runs over the folded token norms joined by spaces, so an
-// alias matches a run of whole tokens (Ahold Delhaize, ahold delhaize,
-// Áhold …); its last word may also end inside a token before a hyphen or
-// a possessive (ING-topman, Philips's, Philips'). Tokens that cannot be
-// part of any alias (wordSig) are left out of its input, and a line break
-// stands in for the gap, which no alias crosses: the automaton reads a
-// fifth of the text or less and finds the same matches. Where aliases
-// overlap the leftmost, then longest wins.
+// An alias matches a run of whole tokens, compared by their folded norms
+// (Ahold Delhaize, ahold delhaize, Áhold …); its last word may also end
+// inside a token before a hyphen or a possessive (ING-topman, Philips's,
+// Philips'). Where aliases overlap the leftmost, then longest wins. Most
+// tokens cannot be part of any alias (wordSig) and cost one bit test; the
+// rest cost one map lookup of the aliases that start with them. The tests
+// hold Find to an Aho–Corasick automaton over the whole text.
 func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
-	return reg.find(text, tok, false)
-}
-
-// find is Find; with all it feeds the automaton every token, as Find did
-// before it left tokens out: the reference the tests compare Find with.
-func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
-	// The automaton's input and its token map live in pooled scratch
-	// memory: Find runs once per article, from every worker.
+	// The folded words and the candidates live in pooled scratch memory:
+	// Find runs once per article, from every worker.
 	sc, _ := reg.findPool.Get().(*findScratch)
 	if sc == nil {
 		sc = &findScratch{}
 	}
 	defer reg.findPool.Put(sc)
-	hay := sc.hay[:0]
-	starts := sc.starts[:0] // per token in hay: where it starts
-	index := sc.index[:0]   // and its index in toks
-	defer func() { sc.hay, sc.starts, sc.index = hay, starts, index }()
+	folded := reuseStrings(sc.folded, len(toks)) // "" where no alias word can be
+	defer func() { sc.folded = folded }()
 	for i := range toks {
-		var f string
-		if all {
-			f = tokenize.Fold(toks[i].Norm)
-		} else if w, ok := reg.aliasWord(toks[i].Norm); ok {
-			f = w
+		if w, ok := reg.aliasWord(toks[i].Norm); ok {
+			folded[i] = w
 		} else {
-			continue
+			folded[i] = ""
 		}
-		if n := len(index); n > 0 {
-			if index[n-1] == i-1 {
-				hay = append(hay, ' ')
-			} else {
-				hay = append(hay, '\n') // not adjacent: no alias spans the gap
-			}
-		}
-		starts = append(starts, len(hay))
-		index = append(index, i)
-		hay = append(hay, f...)
 	}
-	if len(index) == 0 {
-		return nil
-	}
-	h := hay
 	cands := sc.cands[:0]
 	defer func() { sc.cands = cands[:0] }()
-	it := reg.ac.IterOverlappingByte(h)
-	for m := it.Next(); m != nil; m = it.Next() {
-		k := sort.SearchInts(starts, m.Start())
-		if k == len(starts) || starts[k] != m.Start() {
-			continue // not at a token start
+	for i, f := range folded {
+		if f == "" {
+			continue
 		}
-		last := sort.SearchInts(starts, m.End()) - 1 // token containing the end
-		// One separator byte follows every token but the last.
-		tokEnd := len(h)
-		if last+1 < len(starts) {
-			tokEnd = starts[last+1] - 1
-		}
-		if m.End() != tokEnd && !endsName(string(h[m.End():tokEnd])) {
-			continue // ends inside a word
-		}
-		p := reg.patterns[m.Pattern()]
-		surfaceStart := toks[index[k]].Start
-		if p.caseSensitive {
-			if !strings.HasPrefix(text[surfaceStart:], p.alias) {
-				continue
-			}
-		} else if p.proper {
-			r, _ := utf8.DecodeRuneInString(text[surfaceStart:])
-			if !unicode.IsUpper(r) {
-				continue
+		for _, p := range reg.starts[f] {
+			if c, ok := reg.matchAt(p, folded, i); ok {
+				cands = reg.appendIfCased(cands, c, text, toks)
 			}
 		}
-		cands = append(cands, findCand{p: m.Pattern(), first: index[k], end: index[last], hEnd: m.End(), inside: m.End() != tokEnd})
+		// One-word aliases may end inside the token: ING-topman, ASML's.
+		for c := 1; c < len(f); c++ {
+			if (f[c] != '-' && f[c] != '\'') || !endsName(f[c:]) {
+				continue
+			}
+			for _, p := range reg.starts[f[:c]] {
+				if len(reg.patterns[p].words) == 1 {
+					cands = reg.appendIfCased(cands, findCand{p: int(p), first: i, end: i, endLen: c, inside: true}, text, toks)
+				}
+			}
+		}
 	}
 	// Leftmost-longest among the valid candidates.
 	slices.SortStableFunc(cands, func(a, b findCand) int {
 		if a.first != b.first {
 			return a.first - b.first
 		}
-		return b.hEnd - a.hEnd
+		if a.end != b.end {
+			return b.end - a.end
+		}
+		return b.endLen - a.endLen
 	})
 	if len(cands) == 0 {
 		return nil
@@ -429,23 +394,77 @@ func (reg *Registry) find(text string, tok *tokenize.Result, all bool) []Mention
 		if c.first < next {
 			continue
 		}
-		p := reg.patterns[c.p]
-		start := toks[c.first].Start
-		end := toks[c.end].End
-		if c.inside {
-			// Mention ends inside the token (ING-topman): cut the surface.
-			end = start + len(p.alias)
-			if end > toks[c.end].End || !utf8.ValidString(text[start:end]) {
-				end = toks[c.end].End
-			}
-		}
-		out = append(out, Mention{
-			Company: p.company, Root: reg.root[p.company], Surface: text[start:end],
-			First: c.first, N: c.end - c.first + 1, Start: start, End: end, Sentence: toks[c.first].Sentence,
-		})
+		out = append(out, reg.mention(c.p, c.first, c.end, c.inside, text, toks))
 		next = c.end + 1
 	}
 	return out
+}
+
+// mention is pattern p's match over tokens [first, end]; inside: it ends
+// inside token end.
+func (reg *Registry) mention(p, first, end int, inside bool, text string, toks []tokenize.Token) Mention {
+	pat := reg.patterns[p]
+	from, to := toks[first].Start, toks[end].End
+	if inside {
+		// Mention ends inside the token (ING-topman): cut the surface.
+		to = from + len(pat.alias)
+		if to > toks[end].End || !utf8.ValidString(text[from:to]) {
+			to = toks[end].End
+		}
+	}
+	return Mention{
+		Company: pat.company, Root: reg.root[pat.company], Surface: text[from:to],
+		First: first, N: end - first + 1, Start: from, End: to, Sentence: toks[first].Sentence,
+	}
+}
+
+// matchAt reports whether pattern p matches the folded words from token i
+// on, its last word whole or ending inside its token before endsName.
+func (reg *Registry) matchAt(p int32, folded []string, i int) (findCand, bool) {
+	words := reg.patterns[p].words
+	last := i + len(words) - 1
+	if last >= len(folded) {
+		return findCand{}, false
+	}
+	for k, w := range words[:len(words)-1] {
+		if folded[i+k] != w {
+			return findCand{}, false
+		}
+	}
+	w, f := words[len(words)-1], folded[last]
+	switch {
+	case f == w:
+		return findCand{p: int(p), first: i, end: last, endLen: len(f)}, true
+	case len(f) > len(w) && f[:len(w)] == w && endsName(f[len(w):]):
+		return findCand{p: int(p), first: i, end: last, endLen: len(w), inside: true}, true
+	}
+	return findCand{}, false
+}
+
+// appendIfCased appends c when the text passes its pattern's case rule:
+// acronyms must match exactly (ING, not ing), names start with a capital.
+func (reg *Registry) appendIfCased(cands []findCand, c findCand, text string, toks []tokenize.Token) []findCand {
+	p := reg.patterns[c.p]
+	surfaceStart := toks[c.first].Start
+	if p.caseSensitive {
+		if !strings.HasPrefix(text[surfaceStart:], p.alias) {
+			return cands
+		}
+	} else if p.proper {
+		r, _ := utf8.DecodeRuneInString(text[surfaceStart:])
+		if !unicode.IsUpper(r) {
+			return cands
+		}
+	}
+	return append(cands, c)
+}
+
+// reuseStrings returns b resized to n, reallocating only when it is too small.
+func reuseStrings(b []string, n int) []string {
+	if cap(b) < n {
+		return make([]string, n)
+	}
+	return b[:n]
 }
 
 // endsName reports what may follow a name inside a token: a hyphen

@@ -80,3 +80,16 @@ func FuzzJSONL(f *testing.F) {
 		checkRecords(t, data)
 	})
 }
+
+// FuzzDecodeArticle checks decodeArticle against encoding/json: whenever
+// the fast path takes a line, json.Unmarshal must accept it and give the
+// same fields.
+func FuzzDecodeArticle(f *testing.F) {
+	for _, tt := range decodeCases {
+		f.Add([]byte(tt.in))
+	}
+	f.Add([]byte(benchArticleLine))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecode(t, data)
+	})
+}

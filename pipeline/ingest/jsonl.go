@@ -121,12 +121,16 @@ func parseJSONLine(data []byte, o Origin) Record {
 		}
 	}
 	var ja jsonArticle
-	if err := json.Unmarshal(data, &ja); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return reject("", ReasonBadJSON, fmt.Sprintf("%v (at byte %d of the line)", err, se.Offset))
+	if !decodeArticle(data, &ja) {
+		// Not the plain shape: let encoding/json decide, and word the error.
+		ja = jsonArticle{}
+		if err := json.Unmarshal(data, &ja); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				return reject("", ReasonBadJSON, fmt.Sprintf("%v (at byte %d of the line)", err, se.Offset))
+			}
+			return reject("", ReasonBadJSON, err.Error())
 		}
-		return reject("", ReasonBadJSON, err.Error())
 	}
 	id, r, detail := jsonID(ja.ID)
 	if r != "" {
