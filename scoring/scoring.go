@@ -75,6 +75,10 @@ type Hit struct {
 	Factor   float64 // product of the shifter and context factors
 	Weight   float64 // Base × Factor
 	Shifts   []Shift // what changed the weight, e.g. niet×-0.8
+	// cat is 1 + Category's index in the scorer's categories, so that
+	// Summarize, which runs once per company, need not look the name up;
+	// 0 (a Hit built by hand): look it up.
+	cat int
 }
 
 // Result is the score of one article with everything needed to explain it.
@@ -136,6 +140,8 @@ type Scorer struct {
 	actorIx    *index
 	voc        *vocabulary
 	catIndex   map[string]int
+	regCat     []int // per regulatory entry: Hit.cat
+	actorCat   []int // per actor: Hit.cat
 	categories []string
 	cal        lexicons.Calibration
 }
@@ -180,6 +186,12 @@ func New(set *lexicons.Set) *Scorer {
 	s.catIndex = map[string]int{}
 	for i, c := range s.categories {
 		s.catIndex[c] = i
+	}
+	for _, t := range s.regulatory {
+		s.regCat = append(s.regCat, s.catIndex[t.Category]+1)
+	}
+	for _, a := range s.actors {
+		s.actorCat = append(s.actorCat, s.catIndex[a.Category]+1)
 	}
 	return s
 }
@@ -324,6 +336,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 				hit := Hit{
 					Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
 					Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
+					cat: s.actorCat[e],
 				}
 				if actorHit < 0 {
 					actorHit = len(res.Hits)
@@ -473,6 +486,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 			res.Hits = append(res.Hits, Hit{
 				Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
 				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Category: t.Category, Via: v, Base: t.Weight,
+				cat: s.regCat[e],
 			})
 			i += n
 			continue
@@ -611,7 +625,10 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 		h := &hits[i]
 		w := h.Weight * f
 		if h.Kind == Regulatory {
-			ci := s.catIndex[h.Category]
+			ci := h.cat - 1
+			if ci < 0 {
+				ci = s.catIndex[h.Category]
+			}
 			if w > 0 {
 				adverse += w
 				if cats != nil {
@@ -640,7 +657,11 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 }
 
 func riskOf(adverse, relief float64) float64 {
-	return 1 - math.Exp(-math.Max(0, adverse-reliefShare*relief)/riskScale)
+	v := math.Max(0, adverse-reliefShare*relief)
+	if v == 0 {
+		return 0 // 1 − e⁰, without the call: most categories of most texts
+	}
+	return 1 - math.Exp(-v/riskScale)
 }
 
 // Label maps a sentiment score to a label with the scorer's calibrated

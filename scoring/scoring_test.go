@@ -175,6 +175,33 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// TestSummarizeByName checks that hits built by hand, which carry only
+// their category's name, summarise like the scorer's own hits, which carry
+// its index too.
+func TestSummarizeByName(t *testing.T) {
+	s := New(testSet(t))
+	for _, text := range []string{
+		"De AFM legt een boete op.", "Het AP-onderzoek vond een boete.", "Er komt mogelijk een onderzoek.",
+		"Een boete en een goedkeuring.", "Strenge privacyregelgeving.", "De boete vernietigd door de rechter.",
+	} {
+		res := score(t, s, text)
+		byName := slices.Clone(res.Hits)
+		for i := range byName {
+			byName[i].cat = 0
+		}
+		ones := make([]float64, len(res.Hits))
+		for i := range ones {
+			ones[i] = 1
+		}
+		gotCats, wantCats := make([]float64, len(s.Categories())), make([]float64, len(s.Categories()))
+		gotSent, gotRisk := s.Summarize(res.Hits, ones, gotCats)
+		wantSent, wantRisk := s.Summarize(byName, ones, wantCats)
+		if gotSent != wantSent || gotRisk != wantRisk || !slices.Equal(gotCats, wantCats) {
+			t.Errorf("%q: got %v %v %v, want %v %v %v", text, gotSent, gotRisk, gotCats, wantSent, wantRisk, wantCats)
+		}
+	}
+}
+
 // TestSummarizeOffset checks the calibration's offset: every counted hit
 // (attributed share f) counts relative to it, x = (Σ w·f − o·Σ f) / √Σ f,
 // so a run of hits at the offset weight sums to zero however long it is.
