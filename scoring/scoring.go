@@ -79,6 +79,10 @@ type Hit struct {
 	// Summarize, which runs once per company, need not look the name up;
 	// 0 (a Hit built by hand): look it up.
 	cat int
+	// name is the id of Term among the scorer's term names (Scorer.names),
+	// so that TopTerms adds up a term's hits without hashing its name;
+	// 0: look the name up.
+	name int32
 }
 
 // Result is the score of one article with everything needed to explain it.
@@ -97,11 +101,12 @@ type Result struct {
 	Tokens        int
 	NoHit         bool // no lexicon matched at all
 
-	used    []bool      // scratch of ScoreInto, kept for reuse
-	weights []float64   // scratch of ScoreInto, kept for reuse
-	toks    tokens      // scratch of ScoreInto: resolved tokens and the worker's word cache
-	quoted  []bool      // scratch of ScoreInto: quoted tokens of the current sentence
-	terms   termScratch // scratch of TopTerms
+	used    []bool           // scratch of ScoreInto, kept for reuse
+	weights []float64        // scratch of ScoreInto, kept for reuse
+	toks    tokens           // scratch of ScoreInto: resolved tokens and the worker's word cache
+	quoted  []bool           // scratch of ScoreInto: quoted tokens of the current sentence
+	terms   termScratch      // scratch of TopTerms
+	names   map[string]int32 // the term names of the scorer that made Hits
 }
 
 // reuse returns b resized to n zero values, reallocating only when b is
@@ -142,8 +147,12 @@ type Scorer struct {
 	catIndex   map[string]int
 	regCat     []int // per regulatory entry: Hit.cat
 	actorCat   []int // per actor: Hit.cat
-	categories []string
-	cal        lexicons.Calibration
+	// names numbers the distinct names of the lexicon entries from 1 up
+	// (Hit.name); sentName, regName and actorName hold them per entry.
+	names                        map[string]int32
+	sentName, regName, actorName []int32
+	categories                   []string
+	cal                          lexicons.Calibration
 }
 
 // New builds a Scorer from a lexicon set.
@@ -189,6 +198,24 @@ func New(set *lexicons.Set) *Scorer {
 	}
 	for _, t := range s.regulatory {
 		s.regCat = append(s.regCat, s.catIndex[t.Category]+1)
+	}
+	s.names = map[string]int32{}
+	name := func(term string) int32 {
+		id, ok := s.names[term]
+		if !ok {
+			id = int32(len(s.names) + 1)
+			s.names[term] = id
+		}
+		return id
+	}
+	for _, t := range s.sentiment {
+		s.sentName = append(s.sentName, name(t.Term))
+	}
+	for _, t := range s.regulatory {
+		s.regName = append(s.regName, name(t.Term))
+	}
+	for _, a := range s.actors {
+		s.actorName = append(s.actorName, name(a.Term))
 	}
 	for _, a := range s.actors {
 		s.actorCat = append(s.actorCat, s.catIndex[a.Category]+1)
@@ -259,6 +286,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		toks:    res.toks,
 		quoted:  res.quoted,
 		terms:   res.terms,
+		names:   s.names,
 	}
 	if res.Hits == nil {
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
@@ -336,7 +364,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 				hit := Hit{
 					Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
 					Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
-					cat: s.actorCat[e],
+					cat: s.actorCat[e], name: s.actorName[e],
 				}
 				if actorHit < 0 {
 					actorHit = len(res.Hits)
@@ -470,6 +498,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 			res.Hits = append(res.Hits, Hit{
 				Kind: Sentiment, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
 				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Via: v, Base: t.Weight,
+				name: s.sentName[e],
 			})
 			i += n
 			continue
@@ -486,7 +515,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 			res.Hits = append(res.Hits, Hit{
 				Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
 				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Category: t.Category, Via: v, Base: t.Weight,
-				cat: s.regCat[e],
+				cat: s.regCat[e], name: s.regName[e],
 			})
 			i += n
 			continue
@@ -692,18 +721,19 @@ func Label(sentiment float64) string {
 // formatted as "term(+0.62)", strongest first; ties are broken by term so
 // the output is deterministic.
 func TopTerms(hits []Hit, n int) []string {
-	return topTerms(hits, n, &termScratch{})
+	return topTerms(hits, n, &termScratch{}, nil)
 }
 
 // TopTerms is TopTerms(r.Hits, n), reusing r's memory: a worker that
 // keeps one Result allocates only the strings it returns.
 func (r *Result) TopTerms(n int) []string {
-	return topTerms(r.Hits, n, &r.terms)
+	return topTerms(r.Hits, n, &r.terms, r.names)
 }
 
 // term is one term's total weight in an article.
 type term struct {
 	name  string
+	id    int32 // its id among the scorer's names, 0 for none
 	total float64
 }
 
@@ -711,49 +741,61 @@ type term struct {
 type termScratch struct {
 	at    map[string]int
 	terms []term
+	pos   []int32 // per name id: 1 + the term's index in terms, 0 for none yet (cleared after each call)
 }
 
-func topTerms(hits []Hit, n int, sc *termScratch) []string {
+// topTerms is TopTerms; names are the term names the hits' name ids refer
+// to (nil: none do). Hits with an id, most of them, are added up through
+// sc.pos without hashing their term; the others (direction pairs, hits
+// built by hand) by their name, after a lookup in names, so that a name
+// has one total either way.
+func topTerms(hits []Hit, n int, sc *termScratch, names map[string]int32) []string {
 	if n <= 0 {
 		return []string{}
 	}
-	// Most articles have a few dozen distinct terms: a scan of them is
-	// cheaper than hashing every hit's term; past scanTerms a map takes over.
-	const scanTerms = 32
-	var at map[string]int
 	terms := sc.terms[:0]
-	defer func() { sc.terms = terms }()
+	if len(sc.pos) < len(names)+1 {
+		sc.pos = make([]int32, len(names)+1)
+	}
+	pos := sc.pos
+	defer func() {
+		for _, t := range terms {
+			pos[t.id] = 0
+		}
+		sc.terms = terms
+	}()
+	var at map[string]int // index in terms of the terms without an id
 	for hi := range hits {
 		h := &hits[hi]
-		i := -1
-		if at == nil {
-			for k := len(terms) - 1; k >= 0; k-- {
-				// The first byte rules out most terms of the same length
-				// without a call to compare the rest.
-				if n := terms[k].name; len(n) == len(h.Term) && (n == "" || n[0] == h.Term[0]) && n == h.Term {
-					i = k
-					break
-				}
-			}
-		} else if k, ok := at[h.Term]; ok {
-			i = k
+		id := h.name
+		if names == nil {
+			id = 0
+		} else if id == 0 {
+			id = names[h.Term]
 		}
-		if i < 0 {
+		var i int
+		switch {
+		case id > 0 && pos[id] > 0:
+			i = int(pos[id]) - 1
+		case id > 0:
 			i = len(terms)
-			terms = append(terms, term{name: h.Term})
-			switch {
-			case at != nil:
-				at[h.Term] = i
-			case len(terms) > scanTerms:
+			terms = append(terms, term{name: h.Term, id: id})
+			pos[id] = int32(len(terms))
+		default:
+			if at == nil {
 				if sc.at == nil {
-					sc.at = make(map[string]int, 2*scanTerms)
+					sc.at = map[string]int{}
 				}
 				at = sc.at
 				clear(at)
-				for k, t := range terms {
-					at[t.name] = k
-				}
 			}
+			k, ok := at[h.Term]
+			if !ok {
+				k = len(terms)
+				terms = append(terms, term{name: h.Term})
+				at[h.Term] = k
+			}
+			i = k
 		}
 		terms[i].total += h.Weight
 	}

@@ -305,20 +305,33 @@ func BenchmarkScore(b *testing.B) {
 
 // TestTopTermsSelection checks the partial selection against a full sort
 // of every term, on hits with repeated terms, ties and zero totals, with
-// few distinct terms (scanned) and many (looked up in a map), through a
-// Result whose scratch memory is reused from round to round.
+// few distinct terms and many, through a Result whose scratch memory is
+// reused from round to round. In odd rounds the Result has term names:
+// then a name's hits carry its id or not at random (as a direction pair
+// named like a lexicon term would), and some names have no id at all.
 func TestTopTermsSelection(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var res Result
-	for round := 0; round < 500; round++ {
+	for round := 0; round < 1000; round++ {
 		var hits []Hit
 		vocab, maxHits := 12, 40
-		if round%2 == 1 {
+		if round%4 >= 2 {
 			vocab, maxHits = 100, 200
+		}
+		res.names = nil
+		if round%2 == 1 {
+			res.names = map[string]int32{}
+			for k := 0; k < vocab*2/3; k++ {
+				res.names[fmt.Sprintf("t%02d", (k*7)%vocab)] = int32(k + 1)
+			}
 		}
 		for k := rng.IntN(maxHits); k > 0; k-- {
 			w := float64(rng.IntN(9)-4) / 4 // ties and zeros are common
-			hits = append(hits, Hit{Term: fmt.Sprintf("t%02d", rng.IntN(vocab)), Weight: w})
+			h := Hit{Term: fmt.Sprintf("t%02d", rng.IntN(vocab)), Weight: w}
+			if rng.IntN(3) > 0 {
+				h.name = res.names[h.Term]
+			}
+			hits = append(hits, h)
 		}
 		res.Hits = hits
 		totals := map[string]float64{}

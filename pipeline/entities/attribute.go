@@ -123,6 +123,34 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	}
 	weights := reuse(&sc.weights, len(res.Hits))
 	sentW := reuse(&sc.sentW, nSent)
+	// ScoreInto appends hits sentence by sentence: then sentence s's hits
+	// are hits[from[s]:from[s+1]], and a company reads only the hits of
+	// the sentences it gets a share of (a Result built otherwise is read
+	// whole).
+	from := reuse(&sc.from, nSent+1)
+	grouped := true
+	for i := range res.Hits {
+		s := res.Hits[i].Sentence
+		if i > 0 && s < res.Hits[i-1].Sentence {
+			grouped = false
+			break
+		}
+		from[s+1]++
+	}
+	for s := 1; s <= nSent; s++ {
+		from[s] += from[s-1]
+	}
+	// weight is hit i's share for root in a sentence of share w: where
+	// several companies share the sentence (w < 0), its clause decides.
+	weight := func(i int, w float64, root int) float64 {
+		if w >= 0 {
+			return w
+		}
+		if inClause := clauseRoots[res.ClauseOf[res.Hits[i].First]]; len(inClause) == 0 || slices.Contains(inClause, root) {
+			return 1
+		}
+		return 0
+	}
 	out := make([]CompanyScore, 0, len(comps))
 	for i := range comps {
 		cs := &comps[i]
@@ -132,16 +160,17 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		for s := range sentW {
 			sentW[s] = sentenceWeight(s, root, sentRoots, paragraph)
 		}
-		for i := range res.Hits {
-			h := &res.Hits[i]
-			w := sentW[h.Sentence]
-			if w < 0 {
-				w = 0
-				if inClause := clauseRoots[res.ClauseOf[h.First]]; len(inClause) == 0 || slices.Contains(inClause, root) {
-					w = 1
+		if grouped {
+			clear(weights)
+			for s, w := range sentW {
+				for i := from[s]; w != 0 && i < from[s+1]; i++ {
+					weights[i] = weight(i, w, root)
 				}
 			}
-			weights[i] = w
+		} else {
+			for i := range res.Hits {
+				weights[i] = weight(i, sentW[res.Hits[i].Sentence], root)
+			}
 		}
 		cs.Categories = make([]float64, len(sum.Categories()))
 		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits, weights, cs.Categories)
@@ -223,6 +252,7 @@ type attrScratch struct {
 	paragraph   []int
 	weights     []float64
 	sentW       []float64
+	from        []int // where each sentence's hits start
 }
 
 // attrCompany is a company's score while Attribute builds it.

@@ -3,6 +3,7 @@ package entities
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -119,5 +120,31 @@ func TestAttributeReusesMemory(t *testing.T) {
 	}
 	if got := fmt.Sprintf("%+v", first); got != keep {
 		t.Errorf("rows returned earlier changed: got %s, want %s", got, keep)
+	}
+}
+
+// TestAttributeHitOrder checks that hits in any order (a Result not built
+// by ScoreInto) are attributed like hits grouped by sentence, which
+// Attribute reads sentence by sentence.
+func TestAttributeHitOrder(t *testing.T) {
+	reg, sc, tk := testReg(t), testScorer(t), tokenize.New(nil)
+	text := "TikTok groeit\n\nByteDance en Douyin melden dat TikTok goed groeit, terwijl ASML een winstwaarschuwing geeft. " +
+		"De AFM legt KBC een boete op. Het bedrijf schrapt ontslagen. Ook daarna ontslagen.\n\nShell maakt recordwinst, niet goed voor KBC."
+	var tok tokenize.Result
+	tk.Tokenize(text, &tok)
+	res := sc.Score(text, &tok, len("TikTok groeit"))
+	mentions := reg.Find(text, &tok)
+	want := reg.Attribute(sc, &res, &tok, mentions, len("TikTok groeit"))
+	slices.Reverse(res.Hits)
+	got := reg.Attribute(sc, &res, &tok, mentions, len("TikTok groeit"))
+	if len(got) != len(want) || len(want) < 4 {
+		t.Fatalf("got %d companies, want %d (at least 4)", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		// Reversed hits are summed in another order: equal up to rounding.
+		if g.Root != w.Root || math.Abs(g.Sentiment-w.Sentiment) > 1e-12 || math.Abs(g.Risk-w.Risk) > 1e-12 {
+			t.Errorf("company %d: got %+v, want %+v", i, g, w)
+		}
 	}
 }
