@@ -16,6 +16,7 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,6 +108,7 @@ type Result struct {
 	quoted  []bool           // scratch of ScoreInto: quoted tokens of the current sentence
 	terms   termScratch      // scratch of TopTerms
 	names   map[string]int32 // the term names of the scorer that made Hits
+	shifts  []Shift          // the arena that Hits' Shifts share, kept for reuse
 }
 
 // reuse returns b resized to n zero values, reallocating only when b is
@@ -287,6 +289,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		quoted:  res.quoted,
 		terms:   res.terms,
 		names:   s.names,
+		shifts:  res.shifts[:0],
 	}
 	if res.Hits == nil {
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
@@ -380,6 +383,8 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 			hit := &res.Hits[h]
 			hit.Clause = res.ClauseOf[hit.First]
 			hit.Factor = 1
+			n0 := len(res.shifts)
+			hit.Shifts = res.shifts[n0:n0] // the shifts below fill the arena's spare room
 			s.applyShifts(hit, shifts, res.ClauseOf, toks, last)
 			if quoted[hit.First-first] {
 				hit.shift("quote", quoteFactor)
@@ -394,6 +399,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 				hit.shift("actor", 1+actorBoost*boost)
 			}
 			hit.Weight = hit.Base * hit.Factor
+			res.shifts = keepShifts(res.shifts, hit, n0)
 		}
 	}
 	weights := reuse(res.weights, len(res.Hits))
@@ -537,6 +543,28 @@ func (s Shift) String() string { return s.Name + "×" + fmtFactor(s.Factor) }
 func (h *Hit) shift(name string, f float64) {
 	h.Factor *= f
 	h.Shifts = append(h.Shifts, Shift{Name: name, Factor: f})
+}
+
+// keepShifts ends a hit's shifts, appended from arena[n0:] on: where they
+// fit in the arena's spare room they stay there, and the arena grows past
+// them (one allocation per worker, not one per shifted hit); a hit that
+// outgrew it keeps its own slice and the arena grows for the next ones. It
+// returns the arena.
+func keepShifts(arena []Shift, hit *Hit, n0 int) []Shift {
+	n := len(hit.Shifts)
+	switch {
+	case n == 0:
+		hit.Shifts = nil
+	case cap(hit.Shifts) == cap(arena)-n0: // append never reallocated: in place
+		arena = arena[:n0+n]
+		hit.Shifts = arena[n0 : n0+n : n0+n] // full: an append by a caller copies
+	default:
+		hit.Shifts = hit.Shifts[:n:n]
+		// Earlier hits keep pointing into the old array, which nothing
+		// writes to any more.
+		arena = slices.Grow(arena, max(64, cap(arena)))
+	}
+	return arena
 }
 
 // quotedTokens marks the tokens of a sentence that stand between quotation
@@ -742,6 +770,7 @@ type termScratch struct {
 	at    map[string]int
 	terms []term
 	pos   []int32 // per name id: 1 + the term's index in terms, 0 for none yet (cleared after each call)
+	buf   []byte  // the formatted terms
 }
 
 // topTerms is TopTerms; names are the term names the hits' name ids refer
@@ -825,11 +854,14 @@ func topTerms(hits []Hit, n int, sc *termScratch, names map[string]int32) []stri
 		}
 		kept[k] = t
 	}
-	out := make([]string, len(kept))
-	var buf []byte
-	for i, t := range kept {
-		// term(+0.62), formatted without fmt: this runs for every article.
-		buf = append(buf[:0], t.name...)
+	// term(+0.62), formatted without fmt: this runs for every article. The
+	// terms are cut from one string: one allocation instead of n.
+	buf := sc.buf[:0]
+	defer func() { sc.buf = buf }()
+	var ends [16]int
+	cut := ends[:0]
+	for _, t := range kept {
+		buf = append(buf, t.name...)
 		buf = append(buf, '(')
 		if v := t.total; v >= 0 || math.Round(v*100) == 0 {
 			buf = append(buf, '+')
@@ -838,7 +870,13 @@ func topTerms(hits []Hit, n int, sc *termScratch, names map[string]int32) []stri
 			buf = strconv.AppendFloat(buf, v, 'f', 2, 64)
 		}
 		buf = append(buf, ')')
-		out[i] = string(buf)
+		cut = append(cut, len(buf))
+	}
+	all := string(buf)
+	out := make([]string, len(kept))
+	from := 0
+	for i, end := range cut {
+		out[i], from = all[from:end], end
 	}
 	return out
 }

@@ -448,3 +448,49 @@ func TestStemDerivation(t *testing.T) {
 		}
 	}
 }
+
+// TestShiftsArena checks that hits' shifts, which share one arena per
+// Result, come out as a fresh Result's do, article after article, while the
+// arena grows, and that appending to one hit's shifts leaves the others.
+func TestShiftsArena(t *testing.T) {
+	s := New(testSet(t))
+	tk := tokenize.New(nil)
+	texts := []string{
+		"Geen boete. Mogelijk een onderzoek? \"Niet goed\", maar fors verlies.",
+		strings.Repeat("Mogelijk geen fors verlies, maar niet slecht. \"De AFM: geen boete?\" ", 40),
+		"Winst.",
+		strings.Repeat("Mogelijk niet goed. ", 200),
+		"Geen winst, maar licht verlies.",
+	}
+	var res Result
+	for round := 0; round < 3; round++ {
+		for _, text := range texts {
+			var tok tokenize.Result
+			tk.Tokenize(text, &tok)
+			s.ScoreInto(&res, text, &tok, 10, nil)
+			want := s.Score(text, &tok, 10)
+			if got, want := fmt.Sprint(res.Hits), fmt.Sprint(want.Hits); got != want {
+				t.Fatalf("round %d, %.30q: got %s, want %s", round, text, got, want)
+			}
+			for i := range res.Hits {
+				h := &res.Hits[i]
+				if len(h.Shifts) == 0 {
+					continue
+				}
+				before := fmt.Sprint(res.Hits)
+				h.Shifts = append(h.Shifts, Shift{Name: "x", Factor: 9})
+				h.Shifts = h.Shifts[:len(h.Shifts)-1]
+				if got := fmt.Sprint(res.Hits); got != before {
+					t.Fatalf("appending to hit %d's shifts changed the hits: got %s, want %s", i, got, before)
+				}
+			}
+		}
+	}
+	// Warm, the arena has room: shifted hits cost no allocation (a slice
+	// per shifted hit would be hundreds here).
+	var tok tokenize.Result
+	tk.Tokenize(texts[1], &tok)
+	if got := testing.AllocsPerRun(10, func() { s.ScoreInto(&res, texts[1], &tok, 10, nil) }); got > 10 {
+		t.Errorf("allocations per ScoreInto of a text with %d hits: got %v, want at most 10", len(res.Hits), got)
+	}
+}

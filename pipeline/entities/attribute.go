@@ -152,6 +152,8 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		return 0
 	}
 	out := make([]CompanyScore, 0, len(comps))
+	nc := len(sum.Categories())
+	cats := make([]float64, len(comps)*nc) // one allocation for every company's categories
 	for i := range comps {
 		cs := &comps[i]
 		root := cs.Root
@@ -172,7 +174,7 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 				weights[i] = weight(i, sentW[res.Hits[i].Sentence], root)
 			}
 		}
-		cs.Categories = make([]float64, len(sum.Categories()))
+		cs.Categories = cats[i*nc : (i+1)*nc : (i+1)*nc]
 		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits, weights, cs.Categories)
 		rel := relShare * float64(cs.Mentions) / float64(total)
 		if cs.inTitle {
