@@ -25,7 +25,6 @@ package novelty
 import (
 	"math"
 	"math/bits"
-	"slices"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -143,15 +142,23 @@ type Result struct {
 	Novelty []float64
 }
 
-// fingerprint packs 16 bits of each of a signature's 64 values, four to
-// a word: Add compares fingerprints first, in a quarter of the memory,
-// and reads the full signature only when they agree often enough.
-type fingerprint [numHashes / 4]uint64
+// fingerprint packs 8 bits of each of a signature's 64 values, eight to
+// a word: Add compares fingerprints first, in an eighth of the memory (a
+// cache line), and reads the full signature only when they agree often
+// enough. Eight bits are plenty for that: of some 32 candidates per
+// article in a news archive, barely more pass eight-bit lanes than
+// sixteen-bit ones (1.87 against 1.72 on the generated corpus, of which
+// 1.72 are similar), while the scan costs half as much.
+type fingerprint [numHashes / 8]uint64
+
+// lane is a value's part of a fingerprint. The top byte is folded in
+// because densified values differ there (the distance they borrowed from).
+func lane(v uint64) uint8 { return uint8(v) ^ uint8(v>>56) }
 
 func fingerprintOf(s *Signature) fingerprint {
 	var f fingerprint
 	for i, v := range s.mins {
-		f[i/4] |= uint64(uint16(v)^uint16(v>>48)) << (16 * (i % 4))
+		f[i/8] |= uint64(lane(v)) << (8 * (i % 8))
 	}
 	return f
 }
@@ -160,11 +167,11 @@ func fingerprintOf(s *Signature) fingerprint {
 // as many as where the signatures agree, since equal values have equal
 // fingerprints.
 func sameAtMost(a, b *fingerprint) int {
-	const low, high = 0x7fff7fff7fff7fff, 0x8000800080008000
+	const low, high = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
 	differ := 0
 	for i := range a {
 		x := a[i] ^ b[i]
-		// The top bit of each 16-bit lane is set iff the lane is non-zero.
+		// The top bit of each 8-bit lane is set iff the lane is non-zero.
 		differ += bits.OnesCount64((((x & low) + low) | x) & high)
 	}
 	return numHashes - differ
@@ -174,11 +181,12 @@ func sameAtMost(a, b *fingerprint) int {
 // conversion fails to compile if the threshold falls between two counts.
 const minSame = int(SimilarThreshold * numHashes)
 
+// seen is what Add keeps of an article besides its signature.
 type seen struct {
-	id        string
-	at        time.Time
-	sig       Signature
-	companies []string
+	id string
+	at time.Time
+	// The article's companies are names[firm : firm+firms] of its Detector.
+	firm, firms int32
 }
 
 // Detector remembers recent articles. It is not safe for concurrent use.
@@ -188,18 +196,28 @@ type seen struct {
 // its key of band b (−1: none). Walking a chain meets ever older items, so
 // it stops at the first evicted one, and adding an item allocates nothing.
 type Detector struct {
-	items   []*seen
-	fps     []fingerprint    // of items[i].sig, beside each other for Add's scan
-	heads   map[uint64]int32 // band key (band and its rows) → newest item with it
-	links   []int32          // see above; bands entries per item
+	// items, names, sigs and fps hold the articles by value, in slices
+	// that compaction reuses: once they have grown, adding an article
+	// allocates nothing but its Result, and the signatures (half a
+	// kilobyte each) sit in memory the garbage collector need not scan.
+	items   []seen
+	names   []string // the items' companies, one after another
+	sigs    []Signature
+	fps     []fingerprint // of sigs[i], beside each other for Add's scan
+	heads   buckets       // band key (band and its rows) → newest item with it
+	links   []int32       // see above; bands entries per item
 	latest  time.Time
-	evicted int   // items before this index have been dropped
-	scratch []int // candidates of Add, reused
+	evicted int // items before this index have been dropped
+	// marks has a bit per item, which Add sets for the items it meets
+	// walking the chains: reading the bits back in order yields each
+	// candidate once and in input order, for a fraction of the cost of
+	// sorting the indices walked. Add clears the bits as it reads them.
+	marks []uint64
 }
 
 // NewDetector returns an empty detector.
 func NewDetector() *Detector {
-	return &Detector{heads: map[uint64]int32{}}
+	return &Detector{heads: buckets{slots: make([]bucket, minBuckets)}}
 }
 
 // link records item idx under its band keys (Add does the same with the
@@ -211,18 +229,18 @@ func (d *Detector) link(idx int, sig *Signature) {
 	if sig.empty {
 		return
 	}
+	d.heads.reserve(bands)
 	for b := 0; b < bands; b++ {
 		k := bandKey(sig, b)
-		if prev, ok := d.heads[k]; ok {
-			d.links[idx*bands+b] = prev
-		}
-		d.heads[k] = int32(idx)
+		slot, prev := d.heads.find(k)
+		d.links[idx*bands+b] = prev
+		d.heads.set(slot, k, int32(idx))
 	}
 }
 
 func bandKey(s *Signature, b int) uint64 {
 	// The rows of a band are already hash values: mixing them is enough.
-	// The band index seeds the mix, so one map holds the keys of all bands.
+	// The band index seeds the mix, so one table holds the keys of all bands.
 	h := uint64(b) * 0x9e3779b97f4a7c15
 	for _, v := range s.mins[b*rows : (b+1)*rows] {
 		h = (h ^ v) * 0xbf58476d1ce4e5b9
@@ -243,73 +261,91 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		d.latest = at
 		d.evict()
 	}
+	idx := len(d.items)
+	if len(d.marks) <= idx/64 {
+		d.marks = append(d.marks, 0) // items come one at a time: one word is enough
+	}
+	fp := fingerprintOf(&sig)
 	var keys [bands]uint64
+	var slots [bands]int    // of keys in heads, found or to fill
 	var newest [bands]int32 // heads of keys, −1: none
 	if !sig.empty {
-		order := d.scratch[:0]
+		d.heads.reserve(bands)     // so that slots stay valid until the end
+		lo, hi := len(d.marks), -1 // the words of marks with bits set
 		for b := 0; b < bands; b++ {
 			keys[b] = bandKey(&sig, b)
-			i, ok := d.heads[keys[b]]
-			newest[b] = -1
-			if ok {
-				newest[b] = i
-			}
-			for ok && int(i) >= d.evicted {
-				order = append(order, int(i))
-				i = d.links[int(i)*bands+b]
-				ok = i >= 0
+			slots[b], newest[b] = d.heads.find(keys[b])
+		}
+		// Locals, which the compiler keeps in registers through the
+		// stores to marks.
+		links, marks, evicted := d.links, d.marks, d.evicted
+		for b := 0; b < bands; b++ {
+			// None (−1) and evicted items alike end the chain.
+			for i := int(newest[b]); i >= evicted; i = int(links[i*bands+b]) {
+				w := int(uint(i) / 64)
+				marks[w] |= 1 << (uint(i) % 64)
+				lo, hi = min(lo, w), max(hi, w)
 			}
 		}
-		slices.Sort(order) // input order: the first copy wins
-		order = slices.Compact(order)
-		d.scratch = order
-		fp := fingerprintOf(&sig)
-		for _, i := range order {
-			if sameAtMost(&fp, &d.fps[i]) < minSame {
-				continue // below SimilarThreshold whatever the signatures say
-			}
-			prev := d.items[i]
-			dt := at.Sub(prev.at)
-			if dt < 0 {
-				dt = -dt
-			}
-			if dt > Window {
-				continue
-			}
-			s := Similarity(&sig, &prev.sig)
-			if s < SimilarThreshold {
-				continue
-			}
-			if s > res.Similarity && res.DuplicateOf == "" {
-				res.Similarity = s
-			}
-			if s >= DuplicateThreshold && res.DuplicateOf == "" {
-				res.DuplicateOf, res.Similarity = prev.id, s
-			}
-			decay := 1 - float64(dt)/float64(Window)
-			for k, c := range companies {
-				for _, pc := range prev.companies {
-					if pc == c {
-						res.Novelty[k] *= 1 - s*decay
-						break
-					}
+		// In input order, so that the first copy wins.
+		for w := lo; w <= hi; w++ {
+			for m := marks[w]; m != 0; m &= m - 1 {
+				i := w*64 + bits.TrailingZeros64(m)
+				// Most candidates share a band by chance and stop here.
+				if sameAtMost(&fp, &d.fps[i]) >= minSame {
+					d.compare(&res, i, at, &sig, companies)
 				}
 			}
+			marks[w] = 0
 		}
 	}
-	idx := len(d.items)
 	for b := 0; b < bands; b++ {
 		d.links = append(d.links, -1)
 	}
 	if !sig.empty {
 		for b := 0; b < bands; b++ {
 			d.links[idx*bands+b] = newest[b]
-			d.heads[keys[b]] = int32(idx)
+			d.heads.set(slots[b], keys[b], int32(idx))
 		}
 	}
-	d.items = append(d.items, &seen{id: id, at: at, sig: sig, companies: append([]string(nil), companies...)})
-	d.fps = append(d.fps, fingerprintOf(&sig))
+	d.items = append(d.items, seen{id: id, at: at, firm: int32(len(d.names)), firms: int32(len(companies))})
+	d.names = append(d.names, companies...)
+	d.sigs = append(d.sigs, sig)
+	d.fps = append(d.fps, fp)
 	return res
+}
+
+// compare weighs candidate i, whose fingerprint agrees often enough, for
+// an article published at `at` with signature sig mentioning companies,
+// into res.
+func (d *Detector) compare(res *Result, i int, at time.Time, sig *Signature, companies []string) {
+	prev := &d.items[i]
+	dt := at.Sub(prev.at)
+	if dt < 0 {
+		dt = -dt
+	}
+	if dt > Window {
+		return
+	}
+	s := Similarity(sig, &d.sigs[i])
+	if s < SimilarThreshold {
+		return
+	}
+	if s > res.Similarity && res.DuplicateOf == "" {
+		res.Similarity = s
+	}
+	if s >= DuplicateThreshold && res.DuplicateOf == "" {
+		res.DuplicateOf, res.Similarity = prev.id, s
+	}
+	decay := 1 - float64(dt)/float64(Window)
+	for k, c := range companies {
+		for _, pc := range d.names[prev.firm : prev.firm+prev.firms] {
+			if pc == c {
+				res.Novelty[k] *= 1 - s*decay
+				break
+			}
+		}
+	}
 }
 
 // evict drops articles older than twice the window before the latest one
@@ -324,19 +360,34 @@ func (d *Detector) evict() {
 	if n == d.evicted {
 		return
 	}
-	for i := d.evicted; i < n; i++ {
-		d.items[i] = nil
+	// Let go of the dropped items' ids and companies.
+	kept := len(d.names) // where the kept items' companies begin
+	if n < len(d.items) {
+		kept = int(d.items[n].firm)
 	}
+	clear(d.names[d.items[d.evicted].firm:kept])
+	clear(d.items[d.evicted:n])
 	d.evicted = n
 	// Compact once the dropped prefix dominates, rebuilding the buckets.
+	// The slices keep their memory: the window fills them about as much
+	// again.
 	if n > 1024 && n > len(d.items)/2 {
-		kept := append([]*seen(nil), d.items[n:]...)
-		d.items, d.evicted = kept, 0
+		old := len(d.items)
+		d.items = append(d.items[:0], d.items[n:]...)
+		clear(d.items[len(d.items):old]) // the moved items' old places
+		for i := range d.items {
+			d.items[i].firm -= int32(kept)
+		}
+		old = len(d.names)
+		d.names = append(d.names[:0], d.names[kept:]...)
+		clear(d.names[len(d.names):old])
+		d.sigs = append(d.sigs[:0], d.sigs[n:]...)
 		d.fps = append(d.fps[:0], d.fps[n:]...)
-		clear(d.heads) // keeps its memory: the window holds about as many items again
+		d.evicted = 0
+		d.heads.reset()
 		d.links = d.links[:0]
-		for i, it := range d.items {
-			d.link(i, &it.sig)
+		for i := range d.sigs {
+			d.link(i, &d.sigs[i])
 		}
 	}
 }

@@ -103,7 +103,7 @@ func TestEviction(t *testing.T) {
 		t.Errorf("fingerprints: got %d, want one per item (%d)", len(d.fps), len(d.items))
 	}
 	for i := d.evicted; i < len(d.items); i++ {
-		if d.fps[i] != fingerprintOf(&d.items[i].sig) {
+		if d.fps[i] != fingerprintOf(&d.sigs[i]) {
 			t.Fatalf("fingerprint %d does not belong to item %d after compaction", i, i)
 		}
 	}
@@ -161,7 +161,7 @@ func TestSameAtMost(t *testing.T) {
 			if a.mins[i] == b.mins[i] {
 				exact++
 			}
-			if uint16(a.mins[i])^uint16(a.mins[i]>>48) == uint16(b.mins[i])^uint16(b.mins[i]>>48) {
+			if lane(a.mins[i]) == lane(b.mins[i]) {
 				fpEqual++
 			}
 		}

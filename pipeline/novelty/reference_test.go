@@ -1,0 +1,144 @@
+package novelty
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// refDetector is the Detector written plainly, for TestDetectorMatchesReference:
+// no buckets, chains, fingerprints or compaction. Every live article that
+// shares a band key with the new one is a candidate, in input order.
+type refDetector struct {
+	ids     []string
+	ats     []time.Time
+	sigs    []Signature
+	keys    [][bands]uint64 // of sigs[i]
+	comps   [][]string
+	latest  time.Time
+	evicted int
+}
+
+func (r *refDetector) add(id string, at time.Time, sig Signature, companies []string) Result {
+	res := Result{Novelty: make([]float64, len(companies))}
+	for i := range res.Novelty {
+		res.Novelty[i] = 100
+	}
+	if at.After(r.latest) {
+		r.latest = at
+		for r.evicted < len(r.ats) && r.ats[r.evicted].Before(at.Add(-2*Window)) {
+			r.evicted++
+		}
+	}
+	var keys [bands]uint64
+	for b := range keys {
+		keys[b] = bandKey(&sig, b)
+	}
+	for i := r.evicted; i < len(r.sigs) && !sig.empty; i++ {
+		shared := false
+		for b := 0; b < bands && !r.sigs[i].empty; b++ {
+			shared = shared || keys[b] == r.keys[i][b]
+		}
+		dt := at.Sub(r.ats[i])
+		if dt < 0 {
+			dt = -dt
+		}
+		if !shared || dt > Window {
+			continue
+		}
+		s := Similarity(&sig, &r.sigs[i])
+		if s < SimilarThreshold {
+			continue
+		}
+		if s > res.Similarity && res.DuplicateOf == "" {
+			res.Similarity = s
+		}
+		if s >= DuplicateThreshold && res.DuplicateOf == "" {
+			res.DuplicateOf, res.Similarity = r.ids[i], s
+		}
+		decay := 1 - float64(dt)/float64(Window)
+		for k, c := range companies {
+			for _, pc := range r.comps[i] {
+				if pc == c {
+					res.Novelty[k] *= 1 - s*decay
+					break
+				}
+			}
+		}
+	}
+	r.ids = append(r.ids, id)
+	r.ats = append(r.ats, at)
+	r.sigs = append(r.sigs, sig)
+	r.keys = append(r.keys, keys)
+	r.comps = append(r.comps, append([]string(nil), companies...))
+	return res
+}
+
+// TestDetectorMatchesReference feeds the Detector and refDetector the same
+// random articles and wants the same results, bit for bit. The articles
+// are variants of a few stories, so that they share bands and span the
+// whole range of similarity; time mostly moves on, sometimes back, at paces
+// that keep from tens to over a thousand articles in the window, so that
+// eviction and compaction happen many times.
+func TestDetectorMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	firms := []string{"asml", "ing", "shell", "ahold", "kbc", "philips", "adyen", "prosus"}
+	for _, pace := range []time.Duration{3 * time.Hour, 20 * time.Minute, 2 * time.Minute} {
+		stories := make([]Signature, 40)
+		for i := range stories {
+			for k := range stories[i].mins {
+				stories[i].mins[k] = rng.Uint64()
+			}
+		}
+		d, ref := NewDetector(), &refDetector{}
+		var compactions, duplicates, similar int
+		now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		n := 6000
+		if testing.Short() {
+			n = 2000
+		}
+		for i := 0; i < n; i++ {
+			sig := stories[rng.IntN(len(stories))]
+			rewrite := rng.Float64() // share of values that differ from the story
+			for k := range sig.mins {
+				if rng.Float64() < rewrite*rewrite {
+					sig.mins[k] = rng.Uint64()
+				}
+			}
+			sig.empty = rng.IntN(50) == 0
+			var cs []string
+			for _, f := range firms {
+				if rng.IntN(3) == 0 {
+					cs = append(cs, f)
+				}
+			}
+			rng.Shuffle(len(cs), func(a, b int) { cs[a], cs[b] = cs[b], cs[a] })
+			now = now.Add(time.Duration(rng.Int64N(int64(2 * pace))))
+			at := now
+			if rng.IntN(20) == 0 {
+				at = at.Add(-time.Duration(rng.Int64N(int64(30 * time.Hour)))) // a late arrival
+			}
+			id := fmt.Sprint(i)
+			before := d.evicted
+			want := ref.add(id, at, sig, cs)
+			got := d.Add(id, at, sig, cs)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("pace %v, article %d: got %+v, want %+v", pace, i, got, want)
+			}
+			if d.evicted < before {
+				compactions++
+			}
+			if got.DuplicateOf != "" {
+				duplicates++
+			} else if got.Similarity > 0 {
+				similar++
+			}
+		}
+		t.Logf("pace %v: %d compactions, %d duplicates, %d similar", pace, compactions, duplicates, similar)
+		if compactions == 0 || duplicates == 0 || similar == 0 {
+			t.Errorf("pace %v: %d compactions, %d duplicates, %d similar: want some of each", pace, compactions, duplicates, similar)
+		}
+	}
+}
