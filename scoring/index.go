@@ -118,7 +118,8 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 	}
 	r := t.words[i]
 	toks := t.toks
-	if info := r.exact; info != nil {
+	if r.phrases&ix.bit != 0 {
+		info := r.exact
 		phrases := info.phrases[ix.slot]
 		if second := info.second[ix.slot]; second != nil && (i+1 >= end || !second[toks[i+1].Norm]) {
 			phrases = nil
@@ -139,17 +140,12 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 				return int(e), len(words), Exact
 			}
 		}
-		if e := info.single[ix.slot]; e >= 0 {
-			return int(e), 1, Exact
-		}
 	}
-	if !ix.fuzzy || toks[i].Kind != tokenize.Word {
-		return -1, 0, 0
-	}
-	// The fuzzy routes depend on the word alone and cost a stemmer and a
-	// decompounder run; they were resolved once per word (vocabulary.build).
-	v := r.fuzzy[ix.slot]
-	if v.entry < 0 {
+	// The word alone: its exact entry, or a fuzzy route, which depends on
+	// the word alone and costs a stemmer and a decompounder run, so it was
+	// resolved once per word (vocabulary.build).
+	v := r.direct[ix.slot]
+	if v.entry < 0 || (v.via != Exact && toks[i].Kind != tokenize.Word) {
 		return -1, 0, 0
 	}
 	return int(v.entry), 1, v.via

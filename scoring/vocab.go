@@ -37,10 +37,15 @@ const manyPhrases = 4
 type word struct {
 	norm  string    // the normalised form it was resolved from (its own copy)
 	exact *wordInfo // nil: the word starts no entry
-	fuzzy [numSlots]memoVal
-	may   uint8
-	flags uint8 // what the word is to clause and quote rules (flag…)
-	actor int32 // actor entry of the part before a hyphen (DNB-topman), −1 for none
+	// direct is index k's match of the word on its own: its one-word entry,
+	// else its fuzzy route (via not Exact; those apply to words only).
+	// Where no phrase of index k starts with the word (phrases bit k
+	// clear), the lookup ends here without reading exact.
+	direct  [numSlots]memoVal
+	phrases uint8
+	may     uint8
+	flags   uint8 // what the word is to clause and quote rules (flag…)
+	actor   int32 // actor entry of the part before a hyphen (DNB-topman), −1 for none
 }
 
 // Word flags: the rules of ScoreInto test a bit instead of comparing
@@ -101,13 +106,22 @@ func (v *vocabulary) build(w string) *word {
 		}
 	}
 	for k, ix := range v.indexes {
-		r.fuzzy[k] = memoVal{entry: -1}
-		if info := r.exact; info != nil && (info.single[k] >= 0 || len(info.phrases[k]) > 0) {
-			r.may |= 1 << k
+		r.direct[k] = memoVal{entry: -1}
+		if info := r.exact; info != nil {
+			if info.single[k] >= 0 || len(info.phrases[k]) > 0 {
+				r.may |= 1 << k
+			}
+			if len(info.phrases[k]) > 0 {
+				r.phrases |= 1 << k
+			}
+			if info.single[k] >= 0 {
+				r.direct[k] = memoVal{entry: info.single[k], via: Exact}
+				continue // an exact entry wins over the fuzzy routes
+			}
 		}
 		if ix.fuzzy {
 			e, via := ix.fuzzyLookup(w)
-			r.fuzzy[k] = memoVal{entry: int32(e), via: via}
+			r.direct[k] = memoVal{entry: int32(e), via: via}
 			if e >= 0 {
 				r.may |= 1 << k
 			}
