@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
@@ -109,6 +110,8 @@ type Result struct {
 	terms   termScratch      // scratch of TopTerms
 	names   map[string]int32 // the term names of the scorer that made Hits
 	shifts  []Shift          // the arena that Hits' Shifts share, kept for reuse
+	verbs   []found          // scratch of directionHits
+	objs    []found
 }
 
 // reuse returns b resized to n zero values, reallocating only when b is
@@ -152,6 +155,7 @@ type Scorer struct {
 	// names numbers the distinct names of the lexicon entries from 1 up
 	// (Hit.name); sentName, regName and actorName hold them per entry.
 	names                        map[string]int32
+	pairNames                    []atomic.Pointer[string] // per object × verb: pairName, once made
 	sentName, regName, actorName []int32
 	categories                   []string
 	cal                          lexicons.Calibration
@@ -184,6 +188,7 @@ func New(set *lexicons.Set) *Scorer {
 			s.verbs = append(s.verbs, d)
 		}
 	}
+	s.pairNames = make([]atomic.Pointer[string], len(s.objects)*len(s.verbs))
 	s.objIx = newIndex(terms(len(s.objects), func(i int) string { return s.objects[i].Term }), true, nil)
 	s.verbIx = newIndex(terms(len(s.verbs), func(i int) string { return s.verbs[i].Term }), false, nil)
 	attachCompounds(set, s.sentIx, s.regIx, s.objIx)
@@ -290,6 +295,8 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		terms:   res.terms,
 		names:   s.names,
 		shifts:  res.shifts[:0],
+		verbs:   res.verbs,
+		objs:    res.objs,
 	}
 	if res.Hits == nil {
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
@@ -320,7 +327,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 				continue
 			}
 			if e, n, _ := s.shiftIx.lookup(tk, i, last); e >= 0 {
-				sh := s.shifters[e]
+				sh := &s.shifters[e]
 				shifts = append(shifts, shift{at: i, n: n, kind: sh.Kind, factor: sh.Factor, term: sh.Term})
 				i += n
 				continue
@@ -360,7 +367,7 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 				i++
 				continue
 			}
-			a := s.actors[e]
+			a := &s.actors[e]
 			res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: toks[i].Sentence, Start: toks[i].Start, End: toks[i+n-1].End, Weight: a.Weight})
 			if a.Weight > boost && !used[i] {
 				boost = a.Weight
@@ -420,16 +427,32 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 	res.NoHit = len(res.Hits) == 0
 }
 
+// pairName is "object verb", the term of a direction hit: made once per
+// pair and scorer rather than once per hit.
+func (s *Scorer) pairName(obj, verb int) string {
+	p := &s.pairNames[obj*len(s.verbs)+verb]
+	if name := p.Load(); name != nil {
+		return *name
+	}
+	name := s.objects[obj].Term + " " + s.verbs[verb].Term
+	p.Store(&name) // a worker that made it at the same time stores the same
+	return name
+}
+
+// found is a direction entry found in a sentence: the token at, n tokens
+// long, entry e.
+type found struct {
+	at, n int
+	e     int
+	via   Via
+}
+
 // directionHits pairs movement verbs with the nearest quantity in the same
 // clause: winst stijgt is good news, schuld stijgt bad news.
 func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []bool) {
 	toks := tk.toks
-	type found struct {
-		at, n int
-		e     int
-		via   Via
-	}
-	var verbs, objs []found
+	verbs, objs := res.verbs[:0], res.objs[:0]
+	defer func() { res.verbs, res.objs = verbs, objs }()
 	for i := first; i < last; {
 		if used[i] {
 			i++
@@ -470,7 +493,7 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 			continue
 		}
 		o := objs[best]
-		obj, verb := s.objects[o.e], s.verbs[v.e]
+		obj, verb := &s.objects[o.e], &s.verbs[v.e]
 		lo, hi := min(o.at, v.at), max(o.at+o.n, v.at+v.n)
 		for i := o.at; i < o.at+o.n; i++ {
 			used[i] = true
@@ -480,7 +503,7 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 		}
 		res.Hits = append(res.Hits, Hit{
 			Kind: Direction, First: lo, N: hi - lo, Start: toks[lo].Start, End: toks[hi-1].End,
-			Sentence: toks[lo].Sentence, Term: obj.Term + " " + verb.Term, Lexicon: "direction", Via: o.via,
+			Sentence: toks[lo].Sentence, Term: s.pairName(o.e, v.e), Lexicon: "direction", Via: o.via,
 			Base: s.cal.Direction * obj.Polarity * verb.Polarity,
 		})
 	}
@@ -500,7 +523,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 			continue
 		}
 		if e, n, v := s.sentIx.lookup(tk, i, last); e >= 0 {
-			t := s.sentiment[e]
+			t := &s.sentiment[e]
 			res.Hits = append(res.Hits, Hit{
 				Kind: Sentiment, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
 				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Via: v, Base: t.Weight,
@@ -517,7 +540,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 			continue
 		}
 		if e, n, v := s.regIx.lookup(tk, i, last); e >= 0 {
-			t := s.regulatory[e]
+			t := &s.regulatory[e]
 			res.Hits = append(res.Hits, Hit{
 				Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
 				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Category: t.Category, Via: v, Base: t.Weight,
