@@ -110,10 +110,46 @@ type Result struct {
 	Tokens    []Token
 	Sentences []Sentence
 
-	norms []byte            // normalised forms that differ from the surface, back to back
-	fix   []fixup           // which token gets which part of norms
-	seen  map[string]string // surface → normalised form, made for earlier texts
-	tmp   [64]byte          // scratch for lower-casing abbreviation candidates
+	norms  []byte               // normalised forms that differ from the surface, back to back
+	fix    []fixup              // which token gets which part of norms
+	seen   map[string]normEntry // surface → normalised form, made for earlier texts
+	recent *normCache           // in front of seen; nil until seen has minCachedNorms forms
+	tmp    [64]byte             // scratch for lower-casing abbreviation candidates
+}
+
+// normEntry pairs a surface form (never a substring of a text, which it
+// would keep alive) with its normalised form, "" when that is the surface
+// itself (a word never normalises to "").
+type normEntry struct{ surface, norm string }
+
+// of returns the normalised form of surface, e's surface.
+func (e *normEntry) of(surface string) string {
+	if e.norm == "" {
+		return surface
+	}
+	return e.norm
+}
+
+// normCache is a direct-mapped cache of normalised forms: a slot costs
+// less to find and compare than the map's hash of the whole word, and
+// news repeats its capitalised words. 4096 slots hold those of most news
+// in 128 KB, which stay in the CPU's cache.
+type normCache [1 << 12]normEntry
+
+// slot picks w's slot from its length and three of its bytes; a collision
+// only costs a map lookup.
+func (c *normCache) slot(w string) *normEntry {
+	n := len(w)
+	h := uint32(n) | uint32(w[0])<<8 | uint32(w[n/2])<<16 | uint32(w[n-1])<<24
+	return &c[(h*0x9e3779b1)>>(32-12)]
+}
+
+// remember adds e to the Result's memory of normalised forms.
+func (res *Result) remember(e normEntry) {
+	res.seen[e.surface] = e
+	if res.recent != nil {
+		*res.recent.slot(e.surface) = e
+	}
 }
 
 // fixup assigns norms[off:end] to Tokens[tok].Norm once the text is done.
@@ -127,27 +163,35 @@ func (t *Tokenizer) Tokenize(text string, res *Result) {
 	res.norms = res.norms[:0]
 	res.fix = res.fix[:0]
 	if res.seen == nil || len(res.seen) > maxSeenNorms {
-		res.seen = make(map[string]string)
+		res.seen = make(map[string]normEntry)
 	}
 	s := scanner{t: t, text: text, res: res, openFrom: -1}
 	s.run()
-	if len(res.fix) == 0 {
-		return
+	if len(res.fix) > 0 {
+		// The normalised forms new to this Result: one string for all
+		// of them, remembered by surface for the texts to come.
+		all := string(res.norms)
+		for _, f := range res.fix {
+			tok := &res.Tokens[f.tok]
+			tok.Norm = all[f.off:f.end]
+			// The key is copied: a substring would keep the whole text alive.
+			res.remember(normEntry{strings.Clone(text[tok.Start:tok.End]), tok.Norm})
+		}
 	}
-	// The normalised forms new to this Result: one string for all of
-	// them, remembered by surface for the texts to come.
-	all := string(res.norms)
-	for _, f := range res.fix {
-		tok := &res.Tokens[f.tok]
-		tok.Norm = all[f.off:f.end]
-		// The key is copied: a substring would keep the whole text alive.
-		res.seen[strings.Clone(text[tok.Start:tok.End])] = tok.Norm
+	if res.recent == nil && len(res.seen) >= minCachedNorms {
+		res.recent = new(normCache)
 	}
 }
 
 // maxSeenNorms bounds Result's memory of normalised forms (a few MB); past
 // it the memory starts afresh.
 const maxSeenNorms = 1 << 16
+
+// minCachedNorms is the size of its memory of normalised forms from which
+// a Result gets a normCache. Only Results that tokenise much text, those
+// of pipeline workers, need one; a Result used for a headline on its own
+// does not pay for it.
+const minCachedNorms = 256
 
 // abbrevClass says when a word with a kept final period may still end a
 // sentence.
@@ -178,105 +222,106 @@ func (s *scanner) run() {
 	text := s.text
 	i := 0
 	s.lineStart = true
+	knownNotPlain := -1 // where plainWords found a word it cannot take: no need to ask it again
 	for i < len(text) {
-		c := text[i]
-		start := i
-		var kind Kind
-		var flags wordFlags
-		class := notAbbrev
-		// The commonest tokens: ASCII letters (then digits too) up to a
-		// space, comma or the like. They cannot be URLs, e-mail
-		// addresses, abbreviations or hyphenated, so scanWord would
-		// give the same token; everything else goes through it.
-		var seen byte
-		j := i
-		if asciiWord[c]&(classLower|classUpper) != 0 {
-			for j < len(text) && asciiWord[text[j]] != 0 {
-				seen |= asciiWord[text[j]]
-				j++
-			}
-		}
-		if j > i && (j == len(text) || plainEnd[text[j]]) {
-			i, kind = j, Word
-			flags = wordFlags{letters: true, lower: seen&classLower != 0, upper: seen&classUpper != 0}
-		} else if c < utf8.RuneSelf {
-			switch {
-			case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-				i++
-				continue
-			case c == '\n':
-				i = s.newline(i)
-				continue
-			case isASCIILetter(c):
-				if (c == 'h' || c == 'w' || c == 'H' || c == 'W' || c == 'f') && maybeURL(text, i) && hasURLPrefix(text[i:]) {
-					i, kind = scanURL(text, i), URL
-				} else {
-					i, kind, flags, class = s.scanWord(i)
+		if asciiWord[text[i]]&(classLower|classUpper) != 0 && i != knownNotPlain {
+			if j, notPlain := s.plainWords(i); j > i {
+				i = j
+				if notPlain {
+					knownNotPlain = j
 				}
-			case c >= '0' && c <= '9':
-				i, kind, flags = s.scanNumber(i)
-			case c == '\'' && startsElision(text, i+1):
-				i, kind = scanElision(text, i+1), Word
-				flags = flagsOf(text[start:i])
-			case c == '\'' && startsYear(text, i+1):
-				i, kind = i+3, Number // '21
-			case (c == '-' || c == '+') && signedNumber(text, i):
-				i, kind, flags = s.scanNumber(i + 1)
-			case c == '.' || c == '!' || c == '?':
-				for i < len(text) && (text[i] == '.' || text[i] == '!' || text[i] == '?') {
-					i++
-				}
-				kind = Punct
-			case isASCIIPunct(c):
-				i++
-				kind = Punct
-			default:
-				i++
-				kind = Symbol
-			}
-		} else {
-			r, size := utf8.DecodeRuneInString(text[i:])
-			switch {
-			case unicode.IsSpace(r) || isInvisible(r):
-				i += size
 				continue
-			case unicode.IsLetter(r):
-				i, kind, flags, class = s.scanWord(i)
-			case isApostrophe(r) && startsElision(text, i+size):
-				i, kind = scanElision(text, i+size), Word
-				flags = flagsOf(text[start:i])
-			case isApostrophe(r) && startsYear(text, i+size):
-				i, kind, flags = i+size+2, Number, wordFlags{nonASCII: true}
-			case r == '−' && signedNumber(text, i):
-				i, kind, flags = s.scanNumber(i + size)
-				flags.nonASCII = true
-			case unicode.IsDigit(r):
-				i, kind, flags, class = s.scanWord(i) // other scripts' digits
-			case unicode.IsPunct(r):
-				i += size
-				kind = Punct
-			default:
-				i += size
-				kind = Symbol
 			}
 		}
-		if kind == Punct || kind == Symbol || s.endNext || s.soft != notAbbrev {
-			s.boundary(start, i, kind)
-		} else {
-			s.openFrom = -1 // all boundary does for a word with nothing pending
-		}
-		s.emit(start, i, kind, flags, class != notAbbrev)
-		s.lineStart = false
-		switch {
-		case kind == Punct && isTerminal(text[start:i]):
-			s.endNext, s.soft = true, notAbbrev
-		case class != notAbbrev:
-			s.soft = class
-		case kind != Punct:
-			s.soft = notAbbrev
-		}
+		i = s.token(i)
 	}
 	s.closeAt(len(s.res.Tokens))
+}
+
+// token scans and emits the token at text[i], or skips the white space
+// there, and returns where it ended. It takes any token, plain words too:
+// run only leaves it the rest, and tests compare run with it.
+func (s *scanner) token(i int) int {
+	text := s.text
+	c := text[i]
+	start := i
+	var kind Kind
+	var flags wordFlags
+	class := notAbbrev
+	if c < utf8.RuneSelf {
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			return i + 1
+		case c == '\n':
+			return s.newline(i)
+		case isASCIILetter(c):
+			if (c == 'h' || c == 'w' || c == 'H' || c == 'W' || c == 'f') && maybeURL(text, i) && hasURLPrefix(text[i:]) {
+				i, kind = scanURL(text, i), URL
+			} else {
+				i, kind, flags, class = s.scanWord(i)
+			}
+		case c >= '0' && c <= '9':
+			i, kind, flags = s.scanNumber(i)
+		case c == '\'' && startsElision(text, i+1):
+			i, kind = scanElision(text, i+1), Word
+			flags = flagsOf(text[start:i])
+		case c == '\'' && startsYear(text, i+1):
+			i, kind = i+3, Number // '21
+		case (c == '-' || c == '+') && signedNumber(text, i):
+			i, kind, flags = s.scanNumber(i + 1)
+		case c == '.' || c == '!' || c == '?':
+			for i < len(text) && (text[i] == '.' || text[i] == '!' || text[i] == '?') {
+				i++
+			}
+			kind = Punct
+		case isASCIIPunct(c):
+			i++
+			kind = Punct
+		default:
+			i++
+			kind = Symbol
+		}
+	} else {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case unicode.IsSpace(r) || isInvisible(r):
+			return i + size
+		case unicode.IsLetter(r):
+			i, kind, flags, class = s.scanWord(i)
+		case isApostrophe(r) && startsElision(text, i+size):
+			i, kind = scanElision(text, i+size), Word
+			flags = flagsOf(text[start:i])
+		case isApostrophe(r) && startsYear(text, i+size):
+			i, kind, flags = i+size+2, Number, wordFlags{nonASCII: true}
+		case r == '−' && signedNumber(text, i):
+			i, kind, flags = s.scanNumber(i + size)
+			flags.nonASCII = true
+		case unicode.IsDigit(r):
+			i, kind, flags, class = s.scanWord(i) // other scripts' digits
+		case unicode.IsPunct(r):
+			i += size
+			kind = Punct
+		default:
+			i += size
+			kind = Symbol
+		}
+	}
+	if kind == Punct || kind == Symbol || s.endNext || s.soft != notAbbrev {
+		s.boundary(start, i, kind)
+	} else {
+		s.openFrom = -1 // all boundary does for a word with nothing pending
+	}
+	s.emit(start, i, kind, flags, class != notAbbrev)
+	s.lineStart = false
+	switch {
+	case kind == Punct && isTerminal(text[start:i]):
+		s.endNext, s.soft = true, notAbbrev
+	case class != notAbbrev:
+		s.soft = class
+	case kind != Punct:
+		s.soft = notAbbrev
+	}
+	return i
 }
 
 // newline handles a run of white space that starts with a newline: a blank
@@ -361,6 +406,53 @@ func (s *scanner) isOpener(start, end int) bool {
 	return false
 }
 
+// plainWords emits the commonest tokens, plain words: ASCII letters and
+// digits that start with a letter and end at a space, comma or the like.
+// They cannot be URLs, e-mail addresses, abbreviations or hyphenated, so
+// token would make the same of them, at more cost. plainWords goes on for
+// as long as plain words follow each other with one space between them,
+// which keeps the sentence state as it is, and returns where it stopped:
+// i if text[i:] does not start with a plain word. notPlain reports that a
+// word at the returned position was found not to be plain.
+func (s *scanner) plainWords(i int) (end int, notPlain bool) {
+	text := s.text
+	j, seen := plainRun(text, i)
+	if j < len(text) && !plainEnd[text[j]] {
+		return i, false
+	}
+	if s.endNext || s.soft != notAbbrev {
+		s.boundary(i, j, Word)
+	}
+	// What boundary and token leave after a word; the plain words after
+	// this one change nothing of it.
+	s.endNext, s.soft, s.openFrom, s.lineStart = false, notAbbrev, -1, false
+	res := s.res
+	for {
+		n := len(res.Tokens)
+		if n < cap(res.Tokens) {
+			res.Tokens = res.Tokens[:n+1]
+		} else {
+			res.Tokens = append(res.Tokens, Token{})
+		}
+		tok := &res.Tokens[n]
+		surface := text[i:j]
+		tok.Start, tok.End, tok.Pos, tok.Sentence = i, j, n+1, s.sentence
+		tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = Word, surface, seen&(classLower|classUpper) == classUpper, false
+		if seen&classUpper != 0 {
+			tok.Norm = s.normOf(n, surface, false)
+		}
+		// The next word, if a single space separates it from this one.
+		if j+1 >= len(text) || text[j] != ' ' || asciiWord[text[j+1]]&(classLower|classUpper) == 0 {
+			return j, false
+		}
+		k, seenNext := plainRun(text, j+1)
+		if k < len(text) && !plainEnd[text[k]] {
+			return j + 1, true
+		}
+		i, j, seen = j+1, k, seenNext
+	}
+}
+
 func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
 	res := s.res
 	n := len(res.Tokens)
@@ -376,27 +468,54 @@ func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
 	tok.Start, tok.End, tok.Pos, tok.Sentence = start, end, n+1, s.sentence
 	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, surface, f.upper && !f.lower, abbrev
 	if (kind == Word || kind == Email) && (f.upper || f.nonASCII) {
-		// News vocabulary repeats itself: most such words were normalised
-		// for an earlier text, and the steady state allocates nothing.
-		if norm, ok := res.seen[surface]; ok {
-			tok.Norm = norm
-			return
-		}
-		off := len(res.norms)
-		if !f.nonASCII {
-			// ASCII with a capital: lower-casing always changes it.
-			res.norms = append(res.norms, surface...)
-			lowerInPlace(res.norms[off:])
-			res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
-			return
-		}
-		res.norms = appendNorm(res.norms, surface)
-		if string(res.norms[off:]) != surface {
-			res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
-		} else {
-			res.norms = res.norms[:off]
+		tok.Norm = s.normOf(n, surface, f.nonASCII)
+	}
+}
+
+// normOf returns the normalised form of surface, token n, which has a
+// capital or a non-ASCII byte. A form made for this text is still to come:
+// normOf returns the surface and notes a fixup for Tokenize.
+func (s *scanner) normOf(n int, surface string, nonASCII bool) string {
+	// News vocabulary repeats itself: most such words were normalised
+	// for an earlier text, and the steady state allocates nothing.
+	res := s.res
+	var slot *normEntry
+	if res.recent != nil {
+		if slot = res.recent.slot(surface); slot.surface == surface {
+			return slot.of(surface)
 		}
 	}
+	e, ok := res.seen[surface]
+	if !ok {
+		return s.newNorm(n, surface, nonASCII)
+	}
+	if slot != nil {
+		*slot = e
+	}
+	return e.of(surface)
+}
+
+// newNorm normalises token n, surface, a word Result has not seen.
+func (s *scanner) newNorm(n int, surface string, nonASCII bool) string {
+	res := s.res
+	off := len(res.norms)
+	if !nonASCII {
+		// ASCII with a capital: lower-casing always changes it.
+		res.norms = append(res.norms, surface...)
+		lowerInPlace(res.norms[off:])
+		res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
+		return surface
+	}
+	res.norms = appendNorm(res.norms, surface)
+	if string(res.norms[off:]) != surface {
+		res.fix = append(res.fix, fixup{int32(n), int32(off), int32(len(res.norms))})
+		return surface
+	}
+	// Its own normal form (financiële, één): remembered too, which spares
+	// the next ones appendNorm.
+	res.norms = res.norms[:off]
+	res.remember(normEntry{surface: strings.Clone(surface)})
+	return surface
 }
 
 // closeAt ends the current sentence before token k; tokens from k on move
@@ -530,6 +649,18 @@ func (s *scanner) scanWord(i int) (int, Kind, wordFlags, abbrevClass) {
 		return i, kind, f, notAbbrev // maybeAbbrev's first test, inline: most words end so
 	}
 	return s.maybeAbbrev(start, i, kind, f)
+}
+
+// plainRun returns the end of the run of ASCII letters and digits that
+// starts at text[i], and the classes of its bytes. (Eight bytes at a time,
+// with bit tricks, is no faster: most words are shorter.)
+func plainRun(text string, i int) (int, byte) {
+	var seen byte
+	for i < len(text) && asciiWord[text[i]] != 0 {
+		seen |= asciiWord[text[i]]
+		i++
+	}
+	return i, seen
 }
 
 // Classes of the ASCII bytes a plain word is made of.
