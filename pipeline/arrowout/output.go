@@ -46,6 +46,14 @@ type Output[T any] struct {
 	open   []string            // values with an open writer, least recently written first
 	made   []string            // partition directories this run created
 	closed bool
+	// row is the row being written to a partition, copied here for the
+	// reason Writer.row is.
+	row T
+	// lastDate is the partition date of the last row written, lastVal
+	// its partition value: rows come in runs of one date, and formatting
+	// the date allocates.
+	lastDate time.Time
+	lastVal  string
 }
 
 // part is one partition of a run: its files so far, the last one open
@@ -103,7 +111,14 @@ func (o *Output[T]) Write(row T) error {
 	if o.closed {
 		return fmt.Errorf("write %s: %w", o.tbl.name, errClosed)
 	}
-	val := o.tbl.part(&row).Format(time.DateOnly)
+	o.row = row
+	r := &o.row
+	// The same representation (==, not Equal, which ignores the
+	// location) formats to the same value.
+	if d := o.tbl.part(r); d != o.lastDate || o.lastVal == "" {
+		o.lastDate, o.lastVal = d, d.Format(time.DateOnly)
+	}
+	val := o.lastVal
 	p := o.parts[val]
 	if p == nil {
 		p = &part[T]{}
@@ -128,7 +143,7 @@ func (o *Output[T]) Write(row T) error {
 		p.open = true
 		o.open = append(o.open, val)
 	}
-	return p.files[len(p.files)-1].Write(row)
+	return p.files[len(p.files)-1].put(r)
 }
 
 // seal completes the open file of partition val, under its temporary name.

@@ -2,17 +2,15 @@ package arrowout
 
 // This file is the one schema definition of marktstem's output: every column
 // of every table is declared here exactly once, with its Arrow type,
-// nullability, unit, range and meaning, and with the function that appends a
+// nullability, unit, range and meaning, and with the function that gets a
 // row's value. The arrow.Schema of each table, the writers and
 // docs/schema.md are all derived from these declarations.
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/array"
 
 	"github.com/marktstem/marktstem/lexicons"
 )
@@ -203,8 +201,20 @@ type colSpec struct {
 // column declares one column of a table with row type T.
 type column[T any] struct {
 	colSpec
-	// put appends the column's value of row r to b, whose type matches typ.
-	put func(b array.Builder, r *T)
+	// get returns the column's value of a row: a func(*T) V, V the Go type
+	// of typ (string, int32, float64, bool, time.Time, []string), or a
+	// catValue. It is typed by the writer once, when it opens (see
+	// newRowAppender), so that appending a row makes no type switch.
+	get any
+}
+
+// catValue gets element i of a row's vector of category values; a
+// missing element (short or nil vector) is 0. The columns of one vector
+// are declared together, i = 0, 1, …, so the writer gets the vector once
+// per row.
+type catValue[T any] struct {
+	vec func(*T) []float64
+	i   int
 }
 
 // table declares one output table with row type T.
@@ -265,13 +275,10 @@ func categoryCols[T any](doc string, get func(*T) []float64) []column[T] {
 	cats := lexicons.Categories()
 	out := make([]column[T], len(cats))
 	for i, c := range cats {
-		out[i] = float64Col("risk_"+c, unitScore, rngRisk, fmt.Sprintf(doc, c),
-			func(r *T) float64 {
-				if v := get(r); i < len(v) {
-					return v[i]
-				}
-				return 0
-			})
+		out[i] = column[T]{
+			colSpec: colSpec{name: "risk_" + c, typ: arrow.PrimitiveTypes.Float64, unit: unitScore, rng: rngRisk, doc: fmt.Sprintf(doc, c)},
+			get:     catValue[T]{vec: get, i: i},
+		}
 	}
 	return out
 }
@@ -280,85 +287,41 @@ func categoryCols[T any](doc string, get func(*T) []float64) []column[T] {
 var listType = arrow.ListOfNonNullable(arrow.BinaryTypes.String)
 
 func utf8Col[T any](name, unit, rng, doc string, get func(*T) string) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.BinaryTypes.String, unit: unit, rng: rng, doc: doc},
-		put:     func(b array.Builder, r *T) { b.(*array.StringBuilder).Append(get(r)) },
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.BinaryTypes.String, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 // nullUTF8Col is a nullable utf8 column; the empty string is written as null.
 func nullUTF8Col[T any](name, unit, rng, doc string, get func(*T) string) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.BinaryTypes.String, nullable: true, unit: unit, rng: rng, doc: doc},
-		put: func(b array.Builder, r *T) {
-			if v := get(r); v != "" {
-				b.(*array.StringBuilder).Append(v)
-			} else {
-				b.AppendNull()
-			}
-		},
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.BinaryTypes.String, nullable: true, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 func int32Col[T any](name, unit, rng, doc string, get func(*T) int32) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Int32, unit: unit, rng: rng, doc: doc},
-		put:     func(b array.Builder, r *T) { b.(*array.Int32Builder).Append(get(r)) },
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Int32, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 func float64Col[T any](name, unit, rng, doc string, get func(*T) float64) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, unit: unit, rng: rng, doc: doc},
-		put:     func(b array.Builder, r *T) { b.(*array.Float64Builder).Append(get(r)) },
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 // nullFloat64Col is a nullable float64 column; NaN is written as null, so
 // no file holds a NaN a reader would have to special-case.
 func nullFloat64Col[T any](name, unit, rng, doc string, get func(*T) float64) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, nullable: true, unit: unit, rng: rng, doc: doc},
-		put: func(b array.Builder, r *T) {
-			if v := get(r); !math.IsNaN(v) {
-				b.(*array.Float64Builder).Append(v)
-			} else {
-				b.AppendNull()
-			}
-		},
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.PrimitiveTypes.Float64, nullable: true, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 func boolCol[T any](name, unit, rng, doc string, get func(*T) bool) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.FixedWidthTypes.Boolean, unit: unit, rng: rng, doc: doc},
-		put:     func(b array.Builder, r *T) { b.(*array.BooleanBuilder).Append(get(r)) },
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.FixedWidthTypes.Boolean, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 // dateCol is a date32 column holding the civil date of the time (in its own
 // location; the pipeline passes midnight UTC).
 func dateCol[T any](name, unit, rng, doc string, get func(*T) time.Time) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: arrow.FixedWidthTypes.Date32, unit: unit, rng: rng, doc: doc},
-		put:     func(b array.Builder, r *T) { b.(*array.Date32Builder).Append(toDate32(get(r))) },
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: arrow.FixedWidthTypes.Date32, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 // listCol is a list<utf8> column; a nil slice is written as an empty list.
 func listCol[T any](name, unit, rng, doc string, get func(*T) []string) column[T] {
-	return column[T]{
-		colSpec: colSpec{name: name, typ: listType, unit: unit, rng: rng, doc: doc},
-		put: func(b array.Builder, r *T) {
-			lb := b.(*array.ListBuilder)
-			vs := get(r)
-			lb.Append(true)
-			vb := lb.ValueBuilder().(*array.StringBuilder)
-			for _, v := range vs {
-				vb.Append(v)
-			}
-		},
-	}
+	return column[T]{colSpec: colSpec{name: name, typ: listType, unit: unit, rng: rng, doc: doc}, get: get}
 }
 
 // toDate32 returns the civil date of t as days since 1970-01-01.

@@ -157,10 +157,10 @@ func (m Metadata) arrow(table string) (arrow.Metadata, error) {
 }
 
 // Writer writes rows of type T to an Arrow IPC or Parquet file. Rows are
-// buffered in Arrow builders and written as a record batch (IPC) every
-// DefaultBatchRows rows or a row group (Parquet) every ParquetRowGroupRows.
-// The file appears under its final path only when Close succeeds. A Writer
-// is not safe for concurrent use.
+// buffered column by column (see rowAppender) and written as a record
+// batch (IPC) every DefaultBatchRows rows or a row group (Parquet) every
+// ParquetRowGroupRows. The file appears under its final path only when
+// Close succeeds. A Writer is not safe for concurrent use.
 type Writer[T any] struct {
 	path   string
 	tbl    *table[T]
@@ -170,10 +170,17 @@ type Writer[T any] struct {
 	buf    *bufio.Writer
 	fw     recordWriter
 	bld    *array.RecordBuilder
-	pend   int // rows in the builders
-	batch  int // rows per record batch
-	rows   int64
-	state  int // open, sealed, closed or aborted
+	app    rowAppender[T] // bld's builders, typed
+	// row is the row being appended. Write copies its argument here, to
+	// the heap the writer is on anyway: a pointer to the argument, given
+	// to the column getters (func values), would make Write allocate a
+	// copy of every row.
+	row   T
+	sized bool // a batch was flushed: app reserves room for the next
+	pend  int  // rows in the builders
+	batch int  // rows per record batch
+	rows  int64
+	state int // open, sealed, closed or aborted
 	// carry holds slices of records given to writeRecord that do not yet
 	// fill a batch, carryN their rows.
 	carry  []arrow.Record
@@ -307,6 +314,7 @@ func newWriter[T any](path string, mem memory.Allocator, meta Metadata, tbl *tab
 	}
 	w.fw = fw
 	w.bld = array.NewRecordBuilder(mem, schema)
+	w.app = newRowAppender(tbl, w.bld)
 	return w, nil
 }
 
@@ -317,12 +325,19 @@ var errClosed = errors.New("arrow writer already closed")
 // Write appends one row. Every DefaultBatchRows rows a record batch is
 // written to the temporary file.
 func (w *Writer[T]) Write(row T) error {
+	w.row = row
+	return w.put(&w.row)
+}
+
+// put appends row r, which must not be changed before put returns.
+func (w *Writer[T]) put(r *T) error {
 	if w.state != stateOpen {
 		return fmt.Errorf("write %s: %w", w.tbl.name, errClosed)
 	}
-	for i, c := range w.tbl.cols {
-		c.put(w.bld.Field(i), &row)
+	if w.pend == 0 && w.sized {
+		w.app.reserve(w.batch)
 	}
+	w.app.append(r)
 	w.pend++
 	w.rows++
 	if w.pend >= w.batch {
@@ -416,6 +431,8 @@ func (w *Writer[T]) flush() error {
 	if w.pend == 0 {
 		return nil
 	}
+	w.app.finish()
+	w.sized = true
 	rec := w.bld.NewRecord()
 	defer rec.Release()
 	w.pend = 0
@@ -484,6 +501,7 @@ func (w *Writer[T]) seal() error {
 	// A sealed file may wait long for its rename: keep nothing but it.
 	w.bld.Release()
 	w.bld, w.buf, w.fw, w.schema = nil, nil, nil, nil
+	w.app, w.row = rowAppender[T]{}, *new(T)
 	w.state = stateSealed
 	return nil
 }
@@ -527,6 +545,7 @@ func (w *Writer[T]) Abort() {
 	if w.bld != nil {
 		w.bld.Release()
 		w.bld = nil
+		w.app = rowAppender[T]{}
 	}
 	for _, r := range w.carry {
 		r.Release()

@@ -613,3 +613,38 @@ func TestToDate32(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteAllocs checks that writing a row allocates nothing but, once
+// per batch, the batch's buffers: a row is not copied to the heap.
+func TestWriteAllocs(t *testing.T) {
+	_, ms := benchRows(200)
+	for i := range ms {
+		ms[i].Published = day(2024, 3, 14) // one partition
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, l := range []Layout{{}, {Partition: true}} {
+		o, err := NewMentionOutput(t.TempDir(), l, mem, testMeta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		write := func() {
+			if err := o.Write(ms[i%len(ms)]); err != nil {
+				t.Fatal(err)
+			}
+			i++
+		}
+		for range 2 * DefaultBatchRows { // the buffers and partitions exist
+			write()
+		}
+		// A batch is written within the 1000 rows: its allocations are
+		// well under one per row.
+		if got := testing.AllocsPerRun(1000, write); got >= 1 {
+			t.Errorf("partitioned %v: got %v allocations per row, want 0", l.Partition, got)
+		}
+		if _, err := o.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
