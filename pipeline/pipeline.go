@@ -219,8 +219,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan *item, workers*4)
-	results := make(chan *item, workers*4)
+	// Deep queues: with the reader and the writer sharing the cores with
+	// the workers, a worker that finds the results queue full sleeps while
+	// a core idles; 16 articles per worker (a few MB) keep them all busy.
+	jobs := make(chan *item, workers*16)
+	results := make(chan *item, workers*16)
 	readDone := make(chan error, 1)
 	readerExited := make(chan struct{})
 	// However Run returns, the reader goroutine has stopped before the
