@@ -3,7 +3,7 @@
 //
 // The registry is a CSV file (id, name, aliases, parent_id, ticker, isin,
 // country, sector). Aliases are matched on normalised, accent-folded
-// tokens with an Aho–Corasick automaton, whole-word, with three rules: an all-caps alias of
+// tokens (indexed by their first word), whole-word, with three rules: an all-caps alias of
 // up to five letters (ING, KBC, UCB) must match in capitals; an alias that
 // starts with a capital (Shell, Signify) must match a capitalised word; a
 // match may end inside a token before a hyphen or a possessive (ING-topman,
@@ -63,7 +63,7 @@ type Registry struct {
 	patterns  []pattern
 	starts    map[string][]int32 // first key word → patterns, in registry order
 	// wordSigs has the wordSig bit of every word of every alias set: most
-	// tokens can be left out of the automaton's input after one bit test.
+	// tokens are ruled out of any alias after one bit test.
 	wordSigs [1 << sigBits / 64]uint64
 	findPool sync.Pool // *findScratch, the memory of Find
 	attrPool sync.Pool // *attrScratch, the memory of Attribute
