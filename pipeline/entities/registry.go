@@ -85,8 +85,9 @@ type findCand struct {
 }
 
 // sigBits sizes the set of alias-word signatures: 2^16 bits (8 KiB, in
-// the CPU's first-level cache) let through about a quarter as many
-// ordinary words as 2^14 did, each of which cost a map lookup.
+// the CPU's first-level cache) let 8 % of a news text's tokens through
+// that start no alias, against 14 % with 2^14; each costs a map lookup.
+// (Another 13 % do start one: de, van, het open aliases too.)
 const sigBits = 16
 
 // wordSig is a cheap signature of a word: its length and three of its
