@@ -348,7 +348,10 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	}
 	defer reg.findPool.Put(sc)
 	folded := reuseStrings(sc.folded, len(toks)) // "" where no alias word can be
-	defer func() { sc.folded = folded }()
+	defer func() {
+		clear(folded) // the norms point into the article: the pool must not keep it alive
+		sc.folded = folded
+	}()
 	for i := range toks {
 		if w, ok := reg.aliasWord(toks[i].Norm); ok {
 			folded[i] = w
