@@ -150,16 +150,9 @@ type tokens struct {
 // words that make up most of any news text, small enough to stay in cache.
 const recentSize = 1 << 12
 
-// recentSlot picks w's slot from its length and three of its bytes:
-// cheaper than a map's hash, and a collision only costs a map lookup.
-func recentSlot(w string) int {
-	n := len(w)
-	if n == 0 {
-		return 0
-	}
-	h := uint32(n) | uint32(w[0])<<8 | uint32(w[n/2])<<16 | uint32(w[n-1])<<24
-	return int((h * 0x9e3779b1) >> (32 - 12))
-}
+// recentSlot picks w's slot (tokenize.ShortHash): cheaper than a map's
+// hash, and a collision only costs a map lookup.
+func recentSlot(w string) int { return int(tokenize.ShortHash(w) >> (32 - 12)) }
 
 // may reports whether index ix can match at token i. Callers test it
 // before lookup in their loops: it inlines, and most tokens stop here.

@@ -58,19 +58,17 @@ type valuesBuilder[V any] interface {
 	AppendValues(v []V, valid []bool)
 }
 
-// fixedField is a column of fixed-width values without nulls.
-type fixedField[T, V any] struct {
+// gathered holds a batch's values of a column of fixed-width values
+// without nulls, and the column's builder.
+type gathered[V any] struct {
 	b    valuesBuilder[V]
-	get  func(*T) V
 	vals []V // the batch's values
 }
 
-// dateField is a date32 column: the getter's time is converted as it is
-// gathered.
-type dateField[T any] struct {
-	b    *array.Date32Builder
-	get  func(*T) time.Time
-	vals []arrow.Date32
+// fixedField is a column of fixed-width values without nulls.
+type fixedField[T, V any] struct {
+	gathered[V]
+	get func(*T) V
 }
 
 // catField is the columns of one vector of category values, in category
@@ -99,14 +97,14 @@ func newRowAppender[T any](tbl *table[T], rb *array.RecordBuilder) rowAppender[T
 			if c.nullable {
 				a.nullF64s = append(a.nullF64s, nullF64Field[T]{b: b.(*array.Float64Builder), get: get})
 			} else {
-				a.f64s = append(a.f64s, fixedField[T, float64]{b: b.(*array.Float64Builder), get: get})
+				a.f64s = append(a.f64s, fixedField[T, float64]{gathered[float64]{b: b.(*array.Float64Builder)}, get})
 			}
 		case func(*T) int32:
-			a.i32s = append(a.i32s, fixedField[T, int32]{b: b.(*array.Int32Builder), get: get})
+			a.i32s = append(a.i32s, fixedField[T, int32]{gathered[int32]{b: b.(*array.Int32Builder)}, get})
 		case func(*T) bool:
-			a.bools = append(a.bools, fixedField[T, bool]{b: b.(*array.BooleanBuilder), get: get})
+			a.bools = append(a.bools, fixedField[T, bool]{gathered[bool]{b: b.(*array.BooleanBuilder)}, get})
 		case func(*T) time.Time:
-			a.dates = append(a.dates, dateField[T]{b: b.(*array.Date32Builder), get: get})
+			a.dates = append(a.dates, dateField[T]{gathered[arrow.Date32]{b: b.(*array.Date32Builder)}, get})
 		case catValue[T]:
 			if get.i == 0 {
 				a.cats = append(a.cats, catField[T]{get: get.vec})
@@ -150,20 +148,16 @@ func (a *rowAppender[T]) append(r *T) {
 		}
 	}
 	for i := range a.i32s {
-		f := &a.i32s[i]
-		f.vals = append(f.vals, f.get(r))
+		a.i32s[i].gather(r)
 	}
 	for i := range a.f64s {
-		f := &a.f64s[i]
-		f.vals = append(f.vals, f.get(r))
+		a.f64s[i].gather(r)
 	}
 	for i := range a.bools {
-		f := &a.bools[i]
-		f.vals = append(f.vals, f.get(r))
+		a.bools[i].gather(r)
 	}
 	for i := range a.dates {
-		f := &a.dates[i]
-		f.vals = append(f.vals, toDate32(f.get(r)))
+		a.dates[i].gather(r)
 	}
 	for i := range a.cats {
 		f := &a.cats[i]
@@ -193,10 +187,7 @@ func (a *rowAppender[T]) finish() {
 		a.bools[i].finish()
 	}
 	for i := range a.dates {
-		f := &a.dates[i]
-		f.b.Resize(len(f.vals))
-		f.b.AppendValues(f.vals, nil)
-		f.vals = f.vals[:0]
+		a.dates[i].finish()
 	}
 	for i := range a.cats {
 		f := &a.cats[i]
@@ -220,10 +211,22 @@ func (a *rowAppender[T]) finish() {
 	}
 }
 
+// dateField is a date32 column: the getter's time is converted as it is
+// gathered (a direct call, not a closure around the getter).
+type dateField[T any] struct {
+	gathered[arrow.Date32]
+	get func(*T) time.Time
+}
+
+func (f *dateField[T]) gather(r *T) { f.vals = append(f.vals, toDate32(f.get(r))) }
+
+// gather keeps row r's value for the batch.
+func (f *fixedField[T, V]) gather(r *T) { f.vals = append(f.vals, f.get(r)) }
+
 // finish gives the batch's values to the empty builder. Resize allocates
 // exactly the batch: AppendValues alone would reserve, rounding up to the
 // power of two above it, twice a full batch.
-func (f *fixedField[T, V]) finish() {
+func (f *gathered[V]) finish() {
 	f.b.Resize(len(f.vals))
 	f.b.AppendValues(f.vals, nil)
 	f.vals = f.vals[:0]

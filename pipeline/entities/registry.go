@@ -90,16 +90,8 @@ type findCand struct {
 // (Another 13 % do start one: de, van, het open aliases too.)
 const sigBits = 16
 
-// wordSig is a cheap signature of a word: its length and three of its
-// bytes, mixed.
-func wordSig(w string) uint32 {
-	n := len(w)
-	if n == 0 {
-		return 0
-	}
-	h := uint32(n) | uint32(w[0])<<8 | uint32(w[n/2])<<16 | uint32(w[n-1])<<24
-	return (h * 0x9e3779b1) >> (32 - sigBits)
-}
+// wordSig is a cheap signature of a word (tokenize.ShortHash).
+func wordSig(w string) uint32 { return tokenize.ShortHash(w) >> (32 - sigBits) }
 
 // aliasWord folds a token's norm and reports whether it may be covered by
 // an alias match: it may be an alias word, or start with one before a

@@ -136,12 +136,24 @@ func (e *normEntry) of(surface string) string {
 // in 128 KB, which stay in the CPU's cache.
 type normCache [1 << 12]normEntry
 
-// slot picks w's slot from its length and three of its bytes; a collision
-// only costs a map lookup.
+// slot picks w's slot (ShortHash); a collision only costs a map lookup.
 func (c *normCache) slot(w string) *normEntry {
+	return &c[ShortHash(w)>>(32-12)]
+}
+
+// ShortHash is a cheap 32-bit hash of a word: its length and its first,
+// middle and last bytes, mixed by one multiplication. It is meant for the
+// direct-mapped caches and signature sets of the hot loops over tokens,
+// where a collision only costs a slower lookup; a full hash of the word
+// would cost more than it saves. The top bits are the best mixed: take
+// ShortHash(w) >> (32 - bits). It is 0 for "".
+func ShortHash(w string) uint32 {
 	n := len(w)
+	if n == 0 {
+		return 0
+	}
 	h := uint32(n) | uint32(w[0])<<8 | uint32(w[n/2])<<16 | uint32(w[n-1])<<24
-	return &c[(h*0x9e3779b1)>>(32-12)]
+	return h * 0x9e3779b1
 }
 
 // remember adds e to the Result's memory of normalised forms.
