@@ -1,6 +1,8 @@
 package entities
 
 import (
+	"cmp"
+	"iter"
 	"slices"
 	"strings"
 
@@ -56,16 +58,20 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	}
 	sc, _ := reg.attrPool.Get().(*attrScratch)
 	if sc == nil {
-		sc = &attrScratch{byRoot: map[int]int{}, clauseRoots: map[int][]int{}}
+		sc = &attrScratch{}
 	}
 	defer reg.attrPool.Put(sc)
-	clear(sc.byRoot)
-	clear(sc.clauseRoots)
-	byRoot, clauseRoots := sc.byRoot, sc.clauseRoots // root → index in comps; clause → roots
-	comps := sc.comps[:0]                            // in order of first mention
-	defer func() { sc.comps = comps[:0] }()
-	// Roots named per sentence and per clause: short lists, as few
-	// companies share a sentence.
+	// Companies are numbered in order of first mention: byRoot[root] is 1
+	// + the number of root, 0 for roots not mentioned (a slice of the
+	// registry's size costs less to clear than a map costs to fill).
+	byRoot := reuse(&sc.byRoot, len(reg.companies))
+	comps := sc.comps[:0]
+	defer func() {
+		clear(comps) // they point into the article: the pool must not keep it alive
+		sc.comps = comps[:0]
+	}()
+	// Roots named per sentence: short lists, as few companies share a
+	// sentence.
 	nSent := len(tok.Sentences)
 	for _, m := range mentions {
 		nSent = max(nSent, m.Sentence+1)
@@ -75,6 +81,11 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	}
 	sc.sentRoots = reuseSlices(sc.sentRoots, nSent)
 	sentRoots := sc.sentRoots
+	// The roots named per clause, as (clause, root) pairs sorted by clause:
+	// there are as few as mentions, and they come in clause order.
+	clauses := sc.clauses[:0]
+	defer func() { sc.clauses = clauses[:0] }()
+	clauseSorted := true
 	total := 0
 	// The lead is the first paragraph after the headline: news puts who
 	// the story is about there.
@@ -86,22 +97,22 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		}
 	}
 	for _, m := range mentions {
-		k, ok := byRoot[m.Root]
-		if !ok {
+		k := int(byRoot[m.Root]) - 1
+		if k < 0 {
 			k = len(comps)
-			byRoot[m.Root] = k
+			byRoot[m.Root] = int32(k + 1)
 			comps = append(comps, attrCompany{CompanyScore: CompanyScore{Root: m.Root, FirstOffset: m.Start}})
 		}
 		c := &comps[k]
 		c.Mentions++
 		total++
-		if !contains(c.Matched, m.Surface) {
-			c.Matched = append(c.Matched, m.Surface)
-		}
 		sentRoots[m.Sentence] = addRoot(sentRoots[m.Sentence], m.Root)
 		if len(res.ClauseOf) > m.First {
 			cl := res.ClauseOf[m.First]
-			clauseRoots[cl] = addRoot(clauseRoots[cl], m.Root)
+			if n := len(clauses); n > 0 && cl < clauses[n-1].clause {
+				clauseSorted = false
+			}
+			clauses = append(clauses, clauseRoot{clause: cl, root: m.Root})
 		}
 		if m.Start < titleLen {
 			c.inTitle = true
@@ -109,6 +120,25 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		if m.Start >= titleLen && m.Sentence < len(tok.Sentences) && tok.Sentences[m.Sentence].Paragraph == leadPara {
 			c.inLead = true
 		}
+	}
+	if !clauseSorted {
+		slices.SortStableFunc(clauses, func(a, b clauseRoot) int { return cmp.Compare(a.clause, b.clause) })
+	}
+	// The distinct surface forms of every company share one array, each
+	// company a segment as long as its mentions.
+	matched := make([]string, len(mentions))
+	for i, off := 0, 0; i < len(comps); i++ {
+		comps[i].Matched = matched[off : off : off+comps[i].Mentions]
+		off += comps[i].Mentions
+	}
+	for _, m := range mentions {
+		c := &comps[byRoot[m.Root]-1]
+		if !slices.Contains(c.Matched, m.Surface) {
+			c.Matched = append(c.Matched, m.Surface)
+		}
+	}
+	for i := range comps {
+		comps[i].Matched = slices.Clip(comps[i].Matched)
 	}
 	maxMentions := 0
 	for i := range comps {
@@ -122,7 +152,6 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		}
 	}
 	weights := reuse(&sc.weights, len(res.Hits))
-	sentW := reuse(&sc.sentW, nSent)
 	// ScoreInto appends hits sentence by sentence: then sentence s's hits
 	// are hits[from[s]:from[s+1]], and a company reads only the hits of
 	// the sentences it gets a share of (a Result built otherwise is read
@@ -146,8 +175,15 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		if w >= 0 {
 			return w
 		}
-		if inClause := clauseRoots[res.ClauseOf[res.Hits[i].First]]; len(inClause) == 0 || slices.Contains(inClause, root) {
-			return 1
+		cl := res.ClauseOf[res.Hits[i].First]
+		j := clauseStart(clauses, cl)
+		if j == len(clauses) || clauses[j].clause != cl {
+			return 1 // the clause names no company
+		}
+		for ; j < len(clauses) && clauses[j].clause == cl; j++ {
+			if clauses[j].root == root {
+				return 1
+			}
 		}
 		return 0
 	}
@@ -158,18 +194,21 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		cs := &comps[i]
 		root := cs.Root
 		// A hit's share depends on its sentence, and on its clause only
-		// where several companies share the sentence (−1 below).
-		for s := range sentW {
-			sentW[s] = sentenceWeight(s, root, sentRoots, paragraph)
-		}
+		// where several companies share the sentence (−1 below). Only
+		// the sentences that name root and the few after them have one.
 		if grouped {
 			clear(weights)
-			for s, w := range sentW {
+			for s := range sharingSentences(mentions, root, nSent) {
+				w := sentenceWeight(s, root, sentRoots, paragraph)
 				for i := from[s]; w != 0 && i < from[s+1]; i++ {
 					weights[i] = weight(i, w, root)
 				}
 			}
 		} else {
+			sentW := reuse(&sc.sentW, nSent)
+			for s := range sharingSentences(mentions, root, nSent) {
+				sentW[s] = sentenceWeight(s, root, sentRoots, paragraph)
+			}
 			for i := range res.Hits {
 				weights[i] = weight(i, sentW[res.Hits[i].Sentence], root)
 			}
@@ -192,6 +231,31 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		return strings.Compare(reg.companies[a.Root].ID, reg.companies[b.Root].ID)
 	})
 	return out
+}
+
+// sharingSentences yields the sentences below nSent that may give company
+// root a share of their hits (sentenceWeight): those that name it and the
+// followSents after each. It yields a sentence more than once only when
+// mentions are out of text order.
+func sharingSentences(mentions []Mention, root, nSent int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		prev := -1 // the sentence of root's previous mention
+		for _, m := range mentions {
+			if m.Root != root {
+				continue
+			}
+			from := m.Sentence
+			if prev >= 0 && prev <= from {
+				from = max(from, prev+followSents+1) // the rest were yielded after prev
+			}
+			for s := from; s <= m.Sentence+followSents && s < nSent; s++ {
+				if !yield(s) {
+					return
+				}
+			}
+			prev = m.Sentence
+		}
+	}
 }
 
 // sentenceWeight is the share of sentence s's hits that goes to company
@@ -227,6 +291,22 @@ func sentenceWeight(s, root int, sentRoots [][]int, paragraph []int) float64 {
 	return 0
 }
 
+// clauseStart returns the index of the first pair of clause cl or after
+// it in clauses, sorted by clause (slices.BinarySearchFunc, without the
+// call of a comparison function at every step).
+func clauseStart(clauses []clauseRoot, cl int) int {
+	lo, hi := 0, len(clauses)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if clauses[mid].clause < cl {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
 // addRoot adds root to a set kept as a short list.
 func addRoot(list []int, root int) []int {
 	if slices.Contains(list, root) {
@@ -235,27 +315,21 @@ func addRoot(list []int, root int) []int {
 	return append(list, root)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // attrScratch is the memory of one Attribute call, reused by the next (the
 // rows it returns are always new).
 type attrScratch struct {
-	byRoot      map[int]int   // root → index in comps
-	clauseRoots map[int][]int // clause → roots named in it
-	comps       []attrCompany
-	sentRoots   [][]int // sentence → roots named in it
-	paragraph   []int
-	weights     []float64
-	sentW       []float64
-	from        []int // where each sentence's hits start
+	byRoot    []int32      // root → 1 + index in comps, 0 where not mentioned
+	clauses   []clauseRoot // the roots named per clause, by clause
+	comps     []attrCompany
+	sentRoots [][]int // sentence → roots named in it
+	paragraph []int
+	weights   []float64
+	sentW     []float64 // sentence → share, when hits are not grouped by sentence
+	from      []int     // where each sentence's hits start
 }
+
+// clauseRoot is a company root named in a clause.
+type clauseRoot struct{ clause, root int }
 
 // attrCompany is a company's score while Attribute builds it.
 type attrCompany struct {

@@ -3,10 +3,13 @@ package entities
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
@@ -147,4 +150,91 @@ func TestAttributeHitOrder(t *testing.T) {
 			t.Errorf("company %d: got %+v, want %+v", i, g, w)
 		}
 	}
+}
+
+// checkAttribute fails when Attribute and referenceAttribute disagree on
+// an article, with its mentions and hits as given, with the mentions out
+// of text order, and with the hits out of sentence order.
+func checkAttribute(t *testing.T, reg *Registry, sum Summarizer, text string, tok *tokenize.Result, res *scoring.Result, mentions []Mention, titleLen int) {
+	t.Helper()
+	check := func(how string) {
+		t.Helper()
+		got := reg.Attribute(sum, res, tok, mentions, titleLen)
+		want := referenceAttribute(reg, sum, res, tok, mentions, titleLen)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s, text %q:\ngot  %+v\nwant %+v", how, text, got, want)
+		}
+	}
+	check("as found")
+	mentions = slices.Clone(mentions)
+	slices.Reverse(mentions)
+	check("mentions reversed")
+	slices.Reverse(mentions)
+	hits := res.Hits
+	res.Hits = slices.Clone(hits)
+	slices.Reverse(res.Hits)
+	check("hits reversed")
+	res.Hits = hits
+}
+
+// TestAttributeMatchesReference compares Attribute with referenceAttribute
+// on the seed articles (shipped registry, default lexicons) and on random
+// texts that name several companies per sentence and per clause, with
+// sentences that name none after them, across paragraphs and headlines.
+func TestAttributeMatchesReference(t *testing.T) {
+	t.Run("seeds", func(t *testing.T) {
+		reg, sc, arts := benchSetup(t)
+		for _, a := range arts {
+			checkAttribute(t, reg, sc, a.text, &a.tok, &a.res, a.mentions, a.titleLen)
+		}
+	})
+	t.Run("random", func(t *testing.T) {
+		reg, sc, tk := testReg(t), testScorer(t), tokenize.New(nil)
+		pieces := []string{"ASML", "ING", "KBC", "Shell", "Philips", "TikTok", "ByteDance", "Douyin", "Ahold", "Nestlé",
+			"boekt een recordwinst", "geeft een winstwaarschuwing", "krijgt een boete", "schrapt ontslagen", "niet goed",
+			"het bedrijf", "terwijl", "en", ",", ".", ".", ". ", "\n\n", "stijgt", "winst", "de AFM"}
+		rng := rand.New(rand.NewPCG(5, 6))
+		var tok tokenize.Result
+		var res scoring.Result
+		for round := 0; round < 3000; round++ {
+			var b strings.Builder
+			for k := rng.IntN(40); k >= 0; k-- {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+				b.WriteByte(' ')
+			}
+			text := b.String()
+			titleLen := rng.IntN(len(text) + 1)
+			tk.Tokenize(text, &tok)
+			mentions := reg.Find(text, &tok)
+			sc.ScoreInto(&res, text, &tok, titleLen, nil)
+			checkAttribute(t, reg, sc, text, &tok, &res, mentions, titleLen)
+		}
+	})
+}
+
+// FuzzAttribute holds Attribute to referenceAttribute on any text.
+func FuzzAttribute(f *testing.F) {
+	f.Add("ASML boekt een recordwinst, terwijl Philips een winstwaarschuwing geeft.", 0)
+	f.Add("TikTok groeit\n\nByteDance en Douyin melden dat TikTok groeit. ASML kijkt toe. Later meer. Nog meer. ASML zwijgt.", 13)
+	f.Add("De AFM legt KBC een boete op. Het bedrijf schrapt ontslagen. Ook daarna ontslagen.\n\nShell maakt recordwinst.", 0)
+	reg, err := ParseRegistry("test.csv", strings.NewReader(testRegistry))
+	if err != nil {
+		f.Fatal(err)
+	}
+	tk := tokenize.New(nil)
+	var sc *scoring.Scorer
+	f.Fuzz(func(t *testing.T, text string, titleLen int) {
+		if !utf8.ValidString(text) {
+			return // the pipeline repairs or rejects invalid UTF-8 before tokenising
+		}
+		if sc == nil {
+			sc = testScorer(t)
+		}
+		titleLen = min(max(titleLen, 0), len(text))
+		var tok tokenize.Result
+		tk.Tokenize(text, &tok)
+		mentions := reg.Find(text, &tok)
+		res := sc.Score(text, &tok, titleLen)
+		checkAttribute(t, reg, sc, text, &tok, &res, mentions, titleLen)
+	})
 }

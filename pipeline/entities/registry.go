@@ -61,18 +61,25 @@ type Registry struct {
 	root      []int
 	byID      map[string]int
 	patterns  []pattern
-	starts    map[string][]int32 // first key word → patterns, in registry order
-	// wordSigs has the wordSig bit of every word of every alias set: most
-	// tokens are ruled out of any alias after one bit test.
-	wordSigs [1 << sigBits / 64]uint64
-	findPool sync.Pool // *findScratch, the memory of Find
-	attrPool sync.Pool // *attrScratch, the memory of Attribute
+	words     wordSet   // the words of the alias keys, and the patterns each starts
+	findPool  sync.Pool // *findScratch, the memory of Find
+	attrPool  sync.Pool // *attrScratch, the memory of Attribute
 }
 
 // findScratch is the memory of one Find call, reused by the next.
 type findScratch struct {
-	folded []string // per token: its folded norm, or "" when no alias word can be
+	folded []string // per token: its folded norm, or "" when no alias match can cover it
+	heads  []findHead
 	cands  []findCand
+}
+
+// findHead is a token where an alias match may start: an alias's first
+// word, or a token with a hyphen or an apostrophe, where a one-word alias
+// may end inside it (ING-topman).
+type findHead struct {
+	tok  int
+	word int  // its index in reg.words, or −1
+	cut  bool // it has a hyphen or an apostrophe
 }
 
 // findCand is an alias match that passed the word and case rules, before
@@ -82,49 +89,6 @@ type findCand struct {
 	first, end int  // token range [first, end]
 	endLen     int  // bytes of token end's folded norm that the match covers
 	inside     bool // the match ends inside token end (ING-topman)
-}
-
-// sigBits sizes the set of alias-word signatures: 2^16 bits (8 KiB, in
-// the CPU's first-level cache) let 8 % of a news text's tokens through
-// that start no alias, against 14 % with 2^14; each costs a map lookup.
-// (Another 13 % do start one: de, van, het open aliases too.)
-const sigBits = 16
-
-// wordSig is a cheap signature of a word (tokenize.ShortHash).
-func wordSig(w string) uint32 { return tokenize.ShortHash(w) >> (32 - sigBits) }
-
-// aliasWord folds a token's norm and reports whether it may be covered by
-// an alias match: it may be an alias word, or start with one before a
-// hyphen or an apostrophe (ING-topman, ASML's). False positives only cost
-// time. Plain ASCII words, most of the text, take one pass over their bytes.
-func (reg *Registry) aliasWord(norm string) (string, bool) {
-	cut := false
-	for j := 0; j < len(norm); j++ {
-		switch c := norm[j]; {
-		case c >= utf8.RuneSelf:
-			f := tokenize.Fold(norm)
-			return f, reg.hasSig(f) || reg.hasCutSig(f)
-		case c == '-' || c == '\'':
-			cut = true
-		}
-	}
-	return norm, reg.hasSig(norm) || (cut && reg.hasCutSig(norm))
-}
-
-// hasCutSig reports whether f starts with an alias word cut off by a
-// hyphen or an apostrophe.
-func (reg *Registry) hasCutSig(f string) bool {
-	for c := 1; c < len(f); c++ {
-		if (f[c] == '-' || f[c] == '\'') && reg.hasSig(f[:c]) {
-			return true
-		}
-	}
-	return false
-}
-
-func (reg *Registry) hasSig(w string) bool {
-	s := wordSig(w)
-	return reg.wordSigs[s/64]&(1<<(s%64)) != 0
 }
 
 type pattern struct {
@@ -230,7 +194,6 @@ func (reg *Registry) link(name string) error {
 // same alias is an error: a mention could not be attributed.
 func (reg *Registry) build(name string) error {
 	owner := map[string]int{}
-	reg.starts = map[string][]int32{}
 	var tok tokenize.Result
 	tk := tokenize.New(nil)
 	for i, c := range reg.companies {
@@ -253,14 +216,10 @@ func (reg *Registry) build(name string) error {
 			owner[ownerKey] = i
 			first, _ := utf8.DecodeRuneInString(a)
 			words := strings.Split(key, " ")
-			for _, w := range words {
-				sig := wordSig(w)
-				reg.wordSigs[sig/64] |= 1 << (sig % 64)
-			}
-			reg.starts[words[0]] = append(reg.starts[words[0]], int32(len(reg.patterns)))
 			reg.patterns = append(reg.patterns, pattern{company: i, alias: a, key: key, words: words, caseSensitive: cs, proper: unicode.IsUpper(first)})
 		}
 	}
+	reg.words.build(reg.patterns)
 	return nil
 }
 
@@ -325,8 +284,9 @@ type Mention struct {
 // inside a token before a hyphen or a possessive (ING-topman, Philips's,
 // Philips'). Where aliases overlap the leftmost, then longest wins. Most
 // tokens cannot be part of any alias (wordSig) and cost one bit test; the
-// rest cost one map lookup of the aliases that start with them. The tests
-// hold Find to an Aho–Corasick automaton over the whole text.
+// rest are looked up in the set of alias words (wordSet), which also
+// lists the aliases that start with them. The tests hold Find to an
+// Aho–Corasick automaton over the whole text.
 func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
@@ -339,35 +299,60 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		sc = &findScratch{}
 	}
 	defer reg.findPool.Put(sc)
-	folded := reuseStrings(sc.folded, len(toks)) // "" where no alias word can be
+	// folded is all "" until set below: the pooled memory is cleared after
+	// use, which also keeps the pool from holding on to the article.
+	folded := reuseStrings(sc.folded, len(toks))
 	defer func() {
-		clear(folded) // the norms point into the article: the pool must not keep it alive
+		clear(folded)
 		sc.folded = folded
 	}()
+	// First the tokens alone: fold each, and keep it where an alias match
+	// may cover it. Most tokens are no alias word and cost one bit test.
+	heads := sc.heads[:0]
+	defer func() { sc.heads = heads[:0] }()
 	for i := range toks {
-		if w, ok := reg.aliasWord(toks[i].Norm); ok {
-			folded[i] = w
-		} else {
-			folded[i] = ""
-		}
-	}
-	cands := sc.cands[:0]
-	defer func() { sc.cands = cands[:0] }()
-	for i, f := range folded {
-		if f == "" {
+		f, cut := foldNorm(toks[i].Norm)
+		sig := wordSig(f)
+		if !reg.words.hasSig(sig) && !cut {
 			continue
 		}
-		for _, p := range reg.starts[f] {
-			if c, ok := reg.matchAt(p, folded, i); ok {
-				cands = reg.appendIfCased(cands, c, text, toks)
+		w := reg.words.index(f, sig)
+		switch {
+		case w >= 0:
+			folded[i] = f
+			if cut || len(reg.words.words[w].starts) > 0 {
+				heads = append(heads, findHead{tok: i, word: w, cut: cut})
 			}
+		case cut && reg.words.hasCutWord(f):
+			folded[i] = f // a match may end inside it
+			heads = append(heads, findHead{tok: i, word: -1, cut: true})
+		}
+	}
+	// Then the matches from each token where one may start.
+	cands := sc.cands[:0]
+	defer func() { sc.cands = cands[:0] }()
+	for _, h := range heads {
+		i, f := h.tok, folded[h.tok]
+		if h.word >= 0 {
+			for _, p := range reg.words.words[h.word].starts {
+				if c, ok := reg.matchAt(p, folded, i); ok {
+					cands = reg.appendIfCased(cands, c, text, toks)
+				}
+			}
+		}
+		if !h.cut {
+			continue
 		}
 		// One-word aliases may end inside the token: ING-topman, ASML's.
 		for c := 1; c < len(f); c++ {
 			if (f[c] != '-' && f[c] != '\'') || !endsName(f[c:]) {
 				continue
 			}
-			for _, p := range reg.starts[f[:c]] {
+			w := reg.words.lookup(f[:c])
+			if w < 0 {
+				continue
+			}
+			for _, p := range reg.words.words[w].starts {
 				if len(reg.patterns[p].words) == 1 {
 					cands = reg.appendIfCased(cands, findCand{p: int(p), first: i, end: i, endLen: c, inside: true}, text, toks)
 				}
@@ -417,16 +402,20 @@ func (reg *Registry) mention(p, first, end int, inside bool, text string, toks [
 	}
 }
 
-// matchAt reports whether pattern p matches the folded words from token i
-// on, its last word whole or ending inside its token before endsName.
+// matchAt reports whether pattern p, whose first word is folded[i],
+// matches the folded words from token i on, its last word whole or ending
+// inside its token before endsName.
 func (reg *Registry) matchAt(p int32, folded []string, i int) (findCand, bool) {
 	words := reg.patterns[p].words
+	if len(words) == 1 { // the token is the word: no need to compare them again
+		return findCand{p: int(p), first: i, end: i, endLen: len(folded[i])}, true
+	}
 	last := i + len(words) - 1
 	if last >= len(folded) {
 		return findCand{}, false
 	}
-	for k, w := range words[:len(words)-1] {
-		if folded[i+k] != w {
+	for k := 1; k < len(words)-1; k++ {
+		if folded[i+k] != words[k] {
 			return findCand{}, false
 		}
 	}
@@ -458,7 +447,8 @@ func (reg *Registry) appendIfCased(cands []findCand, c findCand, text string, to
 	return append(cands, c)
 }
 
-// reuseStrings returns b resized to n, reallocating only when it is too small.
+// reuseStrings returns b resized to n, reallocating only when it is too
+// small: a new b is all "", and a reused one has what its last user left.
 func reuseStrings(b []string, n int) []string {
 	if cap(b) < n {
 		return make([]string, n)
