@@ -124,20 +124,20 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 		if second := info.second[ix.slot]; second != nil && (i+1 >= end || !second[toks[i+1].Norm]) {
 			phrases = nil
 		}
-		for _, e := range phrases {
-			words := ix.words[e]
-			if i+len(words) > end {
+		for _, p := range phrases {
+			n := len(p.rest) + 2
+			if i+n > end || toks[i+1].Norm != p.second {
 				continue
 			}
 			ok := true
-			for k := 1; k < len(words); k++ {
-				if toks[i+k].Norm != words[k] {
+			for k, w := range p.rest {
+				if toks[i+2+k].Norm != w {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				return int(e), len(words), Exact
+				return int(p.entry), n, Exact
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/marktstem/marktstem/lexicons"
@@ -86,4 +87,36 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// TestActorPrefix checks actors glued to what they do by a hyphen: the
+// actor is found in the head of the token, with the case rule of
+// case-sensitive actors, and only there.
+func TestActorPrefix(t *testing.T) {
+	set, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, tk := scoring.New(set), tokenize.New(set.Abbreviations)
+	tests := []struct {
+		text string
+		want string // the actor terms found, space-separated
+	}{
+		{"De DNB-president waarschuwt de banken.", "dnb"},
+		{"Het SEC-onderzoek naar Philips loopt.", "sec"},
+		{"Een AP-onderzoek naar Meta.", "ap"},
+		{"Een ap-document over Meta.", ""},   // ap is not AP
+		{"De president-DNB waarschuwt.", ""}, // the head only
+		{"De DNB waarschuwt de banken.", "dnb"},
+	}
+	for _, tt := range tests {
+		res := scoreText(t, sc, tk, tt.text)
+		var got []string
+		for _, a := range res.Actors {
+			got = append(got, a.Term)
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("%q: got actors %q, want %q", tt.text, g, tt.want)
+		}
+	}
 }

@@ -307,8 +307,14 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 	for _, sent := range tok.Sentences {
 		first, last := sent.First, sent.Last
 		fresh := true // at the start of a clause
+		// What any token of the sentence may be: the loops below that
+		// would find nothing are skipped (most sentences have no actor,
+		// no direction pair and no quote).
+		var may, flags uint8
 		for i := first; i < last; i++ {
 			fl := tk.flags[i]
+			may |= tk.mayBits[i]
+			flags |= fl
 			if !fresh && fl&flagStartsClause != 0 {
 				clause++
 			}
@@ -321,7 +327,11 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		}
 		clause++
 		shifts = shifts[:0]
-		for i := first; i < last; {
+		from := first
+		if may&s.shiftIx.bit == 0 {
+			from = last // no shifter in the sentence
+		}
+		for i := from; i < last; {
 			if !tk.may(i, s.shiftIx) {
 				i++
 				continue
@@ -335,7 +345,10 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 			i++
 		}
 		question := last > first && toks[last-1].Norm == "?"
-		quoted := quotedTokens(tk, first, last, res.quoted)
+		quoted := reuse(res.quoted, last-first)
+		if flags&(flagQuoteToggle|flagQuoteOpen|flagQuoteClose) != 0 {
+			markQuoted(tk, first, last, quoted)
+		}
 		res.quoted = quoted
 		inTitle := titleLen > 0 && sent.Start < titleLen
 		for i := first; i < last && i < len(mask); i++ { // masked tokens count as used
@@ -344,15 +357,21 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 			}
 		}
 		start := len(res.Hits)
-		s.directionHits(tk, first, last, res, used)
-		s.lexiconHits(tk, first, last, res, used)
+		if may&s.verbIx.bit != 0 && may&s.objIx.bit != 0 { // a pair needs both
+			s.directionHits(tk, first, last, res, used)
+		}
+		s.lexiconHits(tk, first, last, may, res, used)
 		// Actors in this sentence amplify adverse regulatory weight, and
 		// the strongest one adds a base adverse weight of its own: a
 		// regulator acting is news (DNB waarschuwt banken).
 		boost := 0.0
 		actorHit := -1
-		for i := first; i < last; {
-			if !tk.may(i, s.actorIx) && tk.words[i].actor < 0 {
+		from = first
+		if may&s.actorIx.bit == 0 {
+			from = last // no actor in the sentence
+		}
+		for i := from; i < last; {
+			if !tk.may(i, s.actorIx) { // actor prefixes set the bit too
 				i++
 				continue
 			}
@@ -510,10 +529,15 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 }
 
 // lexiconHits finds sentiment and regulatory entries, skipping tokens that a
-// direction pair already explained.
-func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bool) {
+// direction pair already explained. may is what any token of the sentence
+// may be.
+func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result, used []bool) {
 	toks := tk.toks
-	for i := first; i < last; {
+	from := first
+	if may&s.sentIx.bit == 0 {
+		from = last // no sentiment entry in the sentence
+	}
+	for i := from; i < last; {
 		if used[i] {
 			i++
 			continue
@@ -534,7 +558,11 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, res *Result, used []bo
 		}
 		i++
 	}
-	for i := first; i < last; {
+	from = first
+	if may&s.regIx.bit == 0 {
+		from = last // no regulatory entry in the sentence
+	}
+	for i := from; i < last; {
 		if !tk.may(i, s.regIx) {
 			i++
 			continue
@@ -590,11 +618,11 @@ func keepShifts(arena []Shift, hit *Hit, n0 int) []Shift {
 	return arena
 }
 
-// quotedTokens marks the tokens of a sentence that stand between quotation
-// marks. An unclosed quote runs to the end of the sentence: headlines quote
-// a source without closing ('Olieprijs gaat weer omhoog).
-func quotedTokens(tk *tokens, first, last int, out []bool) []bool {
-	out = reuse(out, last-first)
+// markQuoted marks the tokens of a sentence that stand between quotation
+// marks in out (cleared, one per token). An unclosed quote runs to the end
+// of the sentence: headlines quote a source without closing ('Olieprijs
+// gaat weer omhoog).
+func markQuoted(tk *tokens, first, last int, out []bool) {
 	in := false
 	for i := first; i < last; i++ {
 		if fl := tk.flags[i]; fl&(flagQuoteToggle|flagQuoteOpen|flagQuoteClose) != 0 && tk.toks[i].Kind == tokenize.Punct {
@@ -610,7 +638,6 @@ func quotedTokens(tk *tokens, first, last int, out []bool) []bool {
 		}
 		out[i-first] = in
 	}
-	return out
 }
 
 // clauseFinalNiet reports whether the negator at token at is the last word

@@ -20,11 +20,20 @@ const (
 
 // wordInfo is what the lexicons know about one normalised word.
 type wordInfo struct {
-	single  [numSlots]int32   // entry of the one-word term, −1 for none
-	phrases [numSlots][]int32 // entries of phrases starting with the word, longest first
+	single  [numSlots]int32    // entry of the one-word term, −1 for none
+	phrases [numSlots][]phrase // phrases starting with the word, longest first
 	// second holds the second words of the phrases, for words that start
 	// many (in de rode cijfers, in het nauw …): one lookup rules them out.
 	second [numSlots]map[string]bool
+}
+
+// phrase is a multi-word entry as its first word's wordInfo lists it: its
+// later words are kept inline, so most candidates are ruled out by
+// comparing the next token with second, without reading the index.
+type phrase struct {
+	second string   // the second word
+	rest   []string // the words after the second
+	entry  int32
 }
 
 // manyPhrases is the number of phrases from which a word gets a second set.
@@ -33,7 +42,8 @@ const manyPhrases = 4
 // word is everything every index can say about one normalised word: its
 // exact entries and its fuzzy routes (folded, stem, compound), resolved
 // once per word. may has bit k set when index k can match at the word at
-// all, so the many tokens that match nothing cost one bit test per index.
+// all, so the many tokens that match nothing cost one bit test per index;
+// the actor bit is also set when the part before a hyphen is an actor.
 type word struct {
 	norm  string    // the normalised form it was resolved from (its own copy)
 	exact *wordInfo // nil: the word starts no entry
@@ -85,7 +95,10 @@ func newVocabulary(indexes [numSlots]*index) *vocabulary {
 		}
 		for w, list := range ix.phrases {
 			info := get(w)
-			info.phrases[k] = list
+			for _, e := range list {
+				words := ix.words[e]
+				info.phrases[k] = append(info.phrases[k], phrase{second: words[1], rest: words[2:], entry: e})
+			}
 			if len(list) > manyPhrases {
 				info.second[k] = map[string]bool{}
 				for _, e := range list {
@@ -103,6 +116,8 @@ func (v *vocabulary) build(w string) *word {
 	if head, _, ok := strings.Cut(w, "-"); ok && head != "" {
 		if e, ok := v.indexes[slotActor].single[head]; ok {
 			r.actor = e
+			// The actor loop asks for prefixes only where the bit is set.
+			r.may |= 1 << slotActor
 		}
 	}
 	for k, ix := range v.indexes {
@@ -142,8 +157,17 @@ type tokens struct {
 	mayBits []uint8          // words[i].may, packed: most lookups stop at this byte
 	flags   []uint8          // words[i].flags, packed
 	local   map[string]*word // this worker's resolved words, kept across articles
-	recent  []*word          // a direct-mapped cache in front of local (recentSize slots)
+	recent  []recentWord     // a direct-mapped cache in front of local (recentSize slots)
 	voc     *vocabulary      // the vocabulary local and recent belong to
+}
+
+// recentWord is a slot of tokens.recent. It holds what resolve copies
+// for a token inline, so that a hit or a miss costs no read of the word
+// itself: the slots are contiguous, the words scattered over the heap.
+type recentWord struct {
+	norm       string
+	w          *word
+	may, flags uint8
 }
 
 // recentSize is the number of slots of tokens.recent: enough for the
@@ -169,18 +193,18 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
-		t.recent = make([]*word, recentSize)
+		t.recent = make([]recentWord, recentSize)
 	}
 	for i := range toks {
 		w := toks[i].Norm
 		slot := &t.recent[recentSlot(w)]
-		if r := *slot; r != nil && r.norm == w {
-			t.words[i], t.mayBits[i], t.flags[i] = r, r.may, r.flags
+		if slot.norm == w && slot.w != nil {
+			t.words[i], t.mayBits[i], t.flags[i] = slot.w, slot.may, slot.flags
 			continue
 		}
 		r, ok := t.local[w]
 		if ok {
-			*slot = r
+			*slot = recentWord{r.norm, r, r.may, r.flags}
 		} else {
 			if r, ok = v.shared.get(w); !ok {
 				r = v.build(w)
