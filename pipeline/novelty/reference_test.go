@@ -2,11 +2,92 @@ package novelty
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 )
+
+// refSign is Sign written plainly, for TestSignMatchesReference and
+// FuzzSign: each shingle hashed from its own words, a bin's minimum kept
+// by a comparison, an empty bin filled by a search to its right.
+func refSign(words []string) Signature {
+	var s Signature
+	for i := range s.mins {
+		s.mins[i] = math.MaxUint64
+	}
+	if len(words) < shingle {
+		s.empty = true
+		return s
+	}
+	for end := shingle; end <= len(words); end++ {
+		const mix = 0x9e3779b97f4a7c15
+		var h uint64
+		for _, w := range words[end-shingle : end] {
+			h = (h ^ xxhash.Sum64String(w)) * mix
+		}
+		h ^= h >> 31
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 29
+		bin, v := h>>58, h&(1<<58-1)
+		if v < s.mins[bin] {
+			s.mins[bin] = v
+		}
+	}
+	var filled [numHashes]bool // by the shingles, not by densifying
+	for i, v := range s.mins {
+		filled[i] = v != math.MaxUint64
+	}
+	for i := range s.mins {
+		for dist := 1; !filled[i] && dist < numHashes; dist++ {
+			if j := (i + dist) % numHashes; filled[j] {
+				s.mins[i] = s.mins[j] | uint64(dist)<<58 | 1<<63
+				break
+			}
+		}
+	}
+	return s
+}
+
+// TestSignMatchesReference compares Sign with refSign on texts from a
+// small vocabulary, so that shingles repeat within a text, of every length
+// from none to several hundred words: short texts leave bins to densify,
+// long ones contend for the minima.
+func TestSignMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	vocab := strings.Fields("de het een van in op en is dat met voor aan bij ASML ING winst verlies " +
+		"omzet kwartaal procent miljoen euro aandeel beurs Amsterdam Brussel boete Commissie 2,3 120 " +
+		"chipmachinebouwer lithografiemachines kapitaalbuffer capaciteitsuitbreiding")
+	vocab = append(vocab, "", strings.Repeat("x", 40)) // empty, and longer than xxhash's blocks
+	for n := 0; n < 3000; n++ {
+		words := make([]string, rng.IntN(20+n/5))
+		for i := range words {
+			words[i] = vocab[rng.IntN(len(vocab))]
+		}
+		if got, want := Sign(words), refSign(words); got != want {
+			t.Fatalf("%d words %q:\ngot  %+v\nwant %+v", len(words), words, got, want)
+		}
+	}
+}
+
+// FuzzSign compares Sign with refSign on texts split at spaces, empty
+// words included.
+func FuzzSign(f *testing.F) {
+	f.Add(story)
+	f.Add("a b")
+	f.Add("a b c")
+	f.Add("a  b c a b c a b c d")
+	f.Fuzz(func(t *testing.T, text string) {
+		words := strings.Split(text, " ")
+		if got, want := Sign(words), refSign(words); got != want {
+			t.Fatalf("%q:\ngot  %+v\nwant %+v", words, got, want)
+		}
+	})
+}
 
 // refDetector is the Detector written plainly, for TestDetectorMatchesReference:
 // no buckets, chains, fingerprints or compaction. Every live article that
