@@ -255,7 +255,10 @@ func (p *Panel) Each(fn func(Day) error) error {
 // rows calls fn with every row of the panel in key order: the daily
 // statistics of the cells (emit true) merged with the history rows (emit
 // false), a cell taking the place of a history row of the same key.
+// The rows are passed in one variable, overwritten from call to call: fn
+// must not keep d.
 func (p *Panel) rows(fn func(k key, d *Day, emit bool) error) error {
+	var d Day // one for every row: fn's pointer makes it escape
 	hist := make([]key, 0, len(p.history))
 	for k := range p.history {
 		hist = append(hist, k)
@@ -267,7 +270,7 @@ func (p *Panel) rows(fn func(k key, d *Day, emit bool) error) error {
 			if upto != nil && p.compare(hist[h], *upto) == 0 {
 				continue // the cell replaces it
 			}
-			d := p.history[hist[h]]
+			d = p.history[hist[h]]
 			if err := fn(hist[h], &d, false); err != nil {
 				return err
 			}
@@ -278,7 +281,7 @@ func (p *Panel) rows(fn func(k key, d *Day, emit bool) error) error {
 		if err := flush(&k); err != nil {
 			return err
 		}
-		d := c.Day(k.company, time.Unix(k.day*86400, 0).UTC())
+		d = c.Day(k.company, time.Unix(k.day*86400, 0).UTC())
 		return fn(k, &d, true)
 	})
 	if err != nil {

@@ -95,6 +95,7 @@ func (c *Cell) Add(o Obs) {
 	if c.Articles == 0 {
 		c.Name = o.CompanyName
 		c.SentMin, c.SentMax, c.RiskMin, c.RiskMax = o.Sentiment, o.Sentiment, o.Risk, o.Risk
+		c.reserve()
 	}
 	c.Articles++
 	c.Mentions += o.Mentions
@@ -117,12 +118,31 @@ func (c *Cell) Add(o Obs) {
 		if v == 0 {
 			continue // allocate category sums only where there is risk
 		}
-		for len(c.Cats) <= i {
-			c.Cats = append(c.Cats, Sum{})
+		if len(c.Cats) <= i {
+			c.Cats = append(c.Cats, make([]Sum, i+1-len(c.Cats))...)
 		}
 		c.Cats[i].Add(v)
 	}
 	c.NumCats = max(c.NumCats, len(o.Categories))
+}
+
+// reservedPartials is the room reserve makes for each sum's partials:
+// sums of a few hundred scores mostly need two or three.
+const reservedPartials = 4
+
+// reserve gives the cell's empty sums room for their first partials in
+// one allocation, instead of one or more each as they grow. Each gets a
+// full slice of its own part, which an append beyond copies
+// (TestCellSumsApart). A sum that stays empty is then an empty slice
+// rather than nil: the same sum to Value, Merge and the run files.
+func (c *Cell) reserve() {
+	sums := c.sums()
+	block := make([]float64, len(sums)*reservedPartials)
+	for i, s := range sums {
+		if cap(s.Partials) == 0 {
+			s.Partials = block[i*reservedPartials : i*reservedPartials : (i+1)*reservedPartials]
+		}
+	}
 }
 
 // Merge adds the observations of o.

@@ -3,6 +3,7 @@ package aggregate
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,5 +81,40 @@ func TestCellOrder(t *testing.T) {
 		if math.Abs(c.got-c.want) > 1e-12 {
 			t.Errorf("%s: got %.17g, want %.17g (gonum)", c.name, c.got, c.want)
 		}
+	}
+}
+
+// TestCellSumsApart checks that a cell's sums, which share one block of
+// memory for their first partials (Cell.reserve), keep apart as they
+// outgrow it: each must hold exactly the partials of a Sum fed the same
+// values on its own. Values of wildly different magnitudes make many
+// partials.
+func TestCellSumsApart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	wild := func() float64 { return (rng.Float64() - 0.5) * math.Ldexp(1, rng.IntN(120)-60) }
+	most := 0 // partials in a sum
+	for round := 0; round < 200; round++ {
+		var c Cell
+		var want [7]Sum
+		for n := 1 + rng.IntN(30); n > 0; n-- {
+			o := Obs{Relevance: wild(), Sentiment: wild(), Risk: wild()}
+			if rng.IntN(4) == 0 {
+				o.Risk = 0
+			}
+			c.Add(o)
+			for i, x := range []float64{o.Sentiment, o.Sentiment * o.Sentiment, o.Risk, o.Risk * o.Risk,
+				o.Relevance, o.Relevance * o.Sentiment, o.Relevance * o.Risk} {
+				want[i].Add(x)
+			}
+		}
+		for i, s := range c.sums() {
+			if !slices.Equal(s.Partials, want[i].Partials) {
+				t.Fatalf("round %d, sum %d: partials %v, want %v", round, i, s.Partials, want[i].Partials)
+			}
+			most = max(most, len(s.Partials))
+		}
+	}
+	if most <= reservedPartials {
+		t.Errorf("at most %d partials: want sums that outgrow the reserved %d", most, reservedPartials)
 	}
 }

@@ -313,8 +313,10 @@ func (c *Cell) clone() *Cell {
 	return &cp
 }
 
-func (c *Cell) sums() []*Sum {
-	return []*Sum{&c.Sent, &c.Sent2, &c.Risk, &c.Risk2, &c.Rel, &c.RelSent, &c.RelRisk}
+// sums returns pointers to the cell's sums but Cats, in the order of the
+// binary form (an array: no allocation).
+func (c *Cell) sums() [7]*Sum {
+	return [...]*Sum{&c.Sent, &c.Sent2, &c.Risk, &c.Risk2, &c.Rel, &c.RelSent, &c.RelRisk}
 }
 
 func appendString(buf []byte, s string) []byte {
@@ -343,14 +345,19 @@ func runReader(r *bufio.Reader) func() (key, *Cell, error) {
 		}
 		var k key
 		c := &Cell{}
-		k.company = d.string()
+		// A run is sorted by company or by day: consecutive cells mostly
+		// repeat the company, and with it the name.
+		k.company = d.string(d.company)
 		k.day = d.varint()
-		c.Name = d.string()
+		c.Name = d.string(d.name)
+		d.company, d.name = k.company, c.Name
 		c.Articles, c.Mentions, c.Negative = int(d.uvarint()), int(d.uvarint()), int(d.uvarint())
 		for _, s := range c.sums() {
 			*s = d.sum()
 		}
-		c.SentMin, c.SentMax, c.RiskMin, c.RiskMax = d.float(), d.float(), d.float(), d.float()
+		var ext [4]float64
+		d.floatsInto(ext[:])
+		c.SentMin, c.SentMax, c.RiskMin, c.RiskMax = ext[0], ext[1], ext[2], ext[3]
 		c.NumCats = int(d.uvarint())
 		c.HasCats = d.byte() == 1
 		if n := d.uvarint(); n > 0 && d.err == nil {
@@ -369,27 +376,61 @@ func runReader(r *bufio.Reader) func() (key, *Cell, error) {
 	}
 }
 
-// decoder reads the binary form of cells, keeping the first error.
+// decoder reads the binary form of cells, keeping the first error. It
+// reads through the buffer of r (Peek, then Discard) rather than through
+// io.Reader and io.ByteReader, whose calls cost more than the decoding
+// and make buffers escape: merging runs decodes every cell several times.
 type decoder struct {
 	r   *bufio.Reader
 	err error
+	// The company and name of the cell decoded last, which string
+	// returns again instead of allocating a copy when they repeat.
+	company, name string
+	// floats is the unused rest of a chunk from which the partials of the
+	// sums decoded next are cut: one allocation for many sums. A chunk
+	// lives as long as one of its cells, which are soon merged or written
+	// and gone.
+	floats []float64
+}
+
+// floatChunk is the number of partials a decoder allocates at once.
+const floatChunk = 1 << 10
+
+// errVarint reports a varint longer than 64 bits.
+var errVarint = errors.New("varint overflows 64 bits")
+
+// varintBytes returns the buffered bytes that hold the next varint
+// (fewer at the end of the run).
+func (d *decoder) varintBytes() []byte {
+	if d.err != nil {
+		return nil
+	}
+	b, _ := d.r.Peek(binary.MaxVarintLen64) // a short b is told by n ≤ 0 below
+	return b
+}
+
+// consumed discards the n bytes a varint took, or fails: n is what
+// binary.Uvarint or Varint returned.
+func (d *decoder) consumed(n int) {
+	switch {
+	case n > 0:
+		d.r.Discard(n)
+	case n == 0:
+		d.fail(io.ErrUnexpectedEOF)
+	default:
+		d.fail(errVarint)
+	}
 }
 
 func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, err := binary.ReadUvarint(d.r)
-	d.fail(err)
+	v, n := binary.Uvarint(d.varintBytes())
+	d.consumed(n)
 	return v
 }
 
 func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, err := binary.ReadVarint(d.r)
-	d.fail(err)
+	v, n := binary.Varint(d.varintBytes())
+	d.consumed(n)
 	return v
 }
 
@@ -403,16 +444,41 @@ func (d *decoder) byte() byte {
 }
 
 func (d *decoder) float() float64 {
-	var b [8]byte
 	if d.err != nil {
 		return 0
 	}
-	_, err := io.ReadFull(d.r, b[:])
-	d.fail(err)
-	return math.Float64frombits(binary.LittleEndian.Uint64(b[:]))
+	b, err := d.r.Peek(8)
+	if err != nil {
+		d.fail(err)
+		return 0
+	}
+	d.r.Discard(8)
+	return math.Float64frombits(binary.LittleEndian.Uint64(b))
 }
 
-func (d *decoder) string() string {
+// floatsInto reads len(dst) floats, from one look at the buffer when it
+// holds them all.
+func (d *decoder) floatsInto(dst []float64) {
+	size := 8 * len(dst)
+	if d.err != nil || size > d.r.Size() {
+		for i := range dst {
+			dst[i] = d.float()
+		}
+		return
+	}
+	b, err := d.r.Peek(size)
+	if err != nil {
+		d.fail(err)
+		return
+	}
+	for i := range dst {
+		dst[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	d.r.Discard(size)
+}
+
+// string reads a string, returning prev rather than a copy if equal.
+func (d *decoder) string(prev string) string {
 	n := d.uvarint()
 	if d.err != nil {
 		return ""
@@ -421,9 +487,21 @@ func (d *decoder) string() string {
 		d.fail(fmt.Errorf("string of %d bytes", n))
 		return ""
 	}
-	b := make([]byte, n)
-	_, err := io.ReadFull(d.r, b)
-	d.fail(err)
+	if int(n) > d.r.Size() { // more than the buffer can show at once
+		b := make([]byte, n)
+		_, err := io.ReadFull(d.r, b)
+		d.fail(err)
+		return string(b)
+	}
+	b, err := d.r.Peek(int(n))
+	if err != nil {
+		d.fail(err)
+		return ""
+	}
+	d.r.Discard(int(n))
+	if string(b) == prev {
+		return prev
+	}
 	return string(b)
 }
 
@@ -436,10 +514,12 @@ func (d *decoder) sum() Sum {
 		d.fail(fmt.Errorf("sum of %d partials", n))
 		return Sum{}
 	}
-	s := Sum{Partials: make([]float64, n)}
-	for i := range s.Partials {
-		s.Partials[i] = d.float()
+	if len(d.floats) < int(n) {
+		d.floats = make([]float64, max(floatChunk, int(n)))
 	}
+	s := Sum{Partials: d.floats[:n:n]} // full: an append to it copies
+	d.floats = d.floats[n:]
+	d.floatsInto(s.Partials)
 	return s
 }
 

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,6 +139,47 @@ func TestSpillDirMissing(t *testing.T) {
 	}
 }
 
+// TestRunBuffers checks that cells decode the same through a reader's
+// buffer however small: the decoder reads strings and the partials of a
+// sum from one look at the buffer when it holds them, bit by bit when it
+// does not. Long names and sums of values of wildly different magnitudes
+// (many partials) outgrow the smallest buffer.
+func TestRunBuffers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	p := New(Options{})
+	for i, o := range randomObs(400, 23) {
+		o.CompanyName = strings.Repeat(o.CompanyName, 1+i%7)
+		o.Sentiment *= math.Ldexp(1, rng.IntN(100)-50)
+		if err := p.Add(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var run []byte
+	var want [][]byte // the cells' encodings: a sum Add reserved room for but left empty is not nil
+	for _, k := range p.sortedKeys() {
+		run = encodeCell(run, k, p.cells[k])
+		want = append(want, encodeCell(nil, k, p.cells[k]))
+	}
+	for _, size := range []int{16, 64, 1 << 16} {
+		next := runReader(bufio.NewReaderSize(bytes.NewReader(run), size))
+		for i := 0; ; i++ {
+			k, c, err := next()
+			if err == io.EOF {
+				if i != len(want) {
+					t.Fatalf("buffer of %d bytes: %d cells, want %d", size, i, len(want))
+				}
+				break
+			}
+			if err != nil {
+				t.Fatalf("buffer of %d bytes, cell %d: %v", size, i, err)
+			}
+			if got := encodeCell(nil, k, c); !bytes.Equal(got, want[i]) {
+				t.Fatalf("buffer of %d bytes, cell %d:\ngot  %v %#v\nwant %x", size, i, k, *c, want[i])
+			}
+		}
+	}
+}
+
 // TestRunCorrupt checks that a run cut anywhere inside a cell decodes to
 // an error, never a panic or a silent short read, and one cut between
 // cells to the cells before the cut.
@@ -177,9 +219,15 @@ func BenchmarkPanelAdd(b *testing.B) {
 	for i := range obs {
 		obs[i].Date = obs[i].Date.Add(time.Duration(i%400) * 24 * time.Hour)
 	}
+	benchPanel(b, obs, 4096)
+}
+
+// benchPanel adds obs to a panel that keeps maxCells cells in memory,
+// spilling the rest, and reads it back, b.N times.
+func benchPanel(b *testing.B, obs []Obs, maxCells int) {
 	b.ReportAllocs()
 	for b.Loop() {
-		p := New(Options{MaxCells: 4096, SpillDir: b.TempDir()})
+		p := New(Options{MaxCells: maxCells, SpillDir: b.TempDir()})
 		for _, o := range obs {
 			if err := p.Add(o); err != nil {
 				b.Fatal(err)
@@ -260,4 +308,39 @@ func TestByDate(t *testing.T) {
 			t.Errorf("%d cells in memory: rows by date differ:\n%.2000s", maxCells, diffLines(dump(got), dump(want)))
 		}
 	}
+}
+
+// newsObs returns the observations of a news archive as the pipeline
+// makes them: days in order, a few thousand observations a day over a few
+// hundred companies of very unequal popularity, half of them without
+// risk, categories on every observation but mostly zero.
+func newsObs(days, perDay int) []Obs {
+	rng := rand.New(rand.NewPCG(3, 5))
+	zipf := rand.NewZipf(rng, 1.2, 1, 359)
+	start := day("2005-01-01")
+	obs := make([]Obs, 0, days*perDay)
+	for d := range days {
+		for range perDay {
+			c := fmt.Sprintf("c%03d", zipf.Uint64())
+			o := Obs{
+				CompanyID: c, CompanyName: c, Date: start.AddDate(0, 0, d), Mentions: 1 + rng.IntN(3),
+				Relevance: 100 * rng.Float64(), Sentiment: rng.Float64()*2 - 1, Categories: make([]float64, 10),
+			}
+			if rng.IntN(2) == 0 {
+				o.Risk = rng.Float64()
+				o.Categories[rng.IntN(10)] = o.Risk
+			}
+			obs = append(obs, o)
+		}
+	}
+	return obs
+}
+
+// BenchmarkPanelSpill measures a panel over an archive of news: adding
+// its observations, spilling and merging runs, then reading it. The
+// proportions are those of the 100 MB benchmark corpus (some 150
+// companies a day, five to six times MaxCells company-days).
+func BenchmarkPanelSpill(b *testing.B) {
+	obs := newsObs(40, 3000)
+	benchPanel(b, obs, 1024)
 }
