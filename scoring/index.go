@@ -118,10 +118,10 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 	}
 	r := t.words[i]
 	toks := t.toks
-	if r.phrases&ix.bit != 0 {
+	if r.phrases&ix.bit != 0 && i+1 < end && r.seconds[ix.slot]&(1<<t.sig6[i+1]) != 0 {
 		info := r.exact
 		phrases := info.phrases[ix.slot]
-		if second := info.second[ix.slot]; second != nil && (i+1 >= end || !second[toks[i+1].Norm]) {
+		if second := info.second[ix.slot]; second != nil && !second[toks[i+1].Norm] {
 			phrases = nil
 		}
 		for _, p := range phrases {

@@ -51,7 +51,11 @@ type word struct {
 	// else its fuzzy route (via not Exact; those apply to words only).
 	// Where no phrase of index k starts with the word (phrases bit k
 	// clear), the lookup ends here without reading exact.
-	direct  [numSlots]memoVal
+	direct [numSlots]memoVal
+	// seconds[k] has bit sig6(w) set for the second word w of every
+	// phrase of index k that starts with the word: the next token's bit
+	// rules out most phrase candidates before their words are read.
+	seconds [numSlots]uint64
 	phrases uint8
 	may     uint8
 	flags   uint8 // what the word is to clause and quote rules (flag…)
@@ -128,6 +132,9 @@ func (v *vocabulary) build(w string) *word {
 			}
 			if len(info.phrases[k]) > 0 {
 				r.phrases |= 1 << k
+				for _, p := range info.phrases[k] {
+					r.seconds[k] |= 1 << sig6(p.second)
+				}
 			}
 			if info.single[k] >= 0 {
 				r.direct[k] = memoVal{entry: info.single[k], via: Exact}
@@ -156,6 +163,7 @@ type tokens struct {
 	words   []*word
 	mayBits []uint8          // words[i].may, packed: most lookups stop at this byte
 	flags   []uint8          // words[i].flags, packed
+	sig6    []uint8          // sig6 of each token's norm
 	local   map[string]*word // this worker's resolved words, kept across articles
 	recent  []recentWord     // a direct-mapped cache in front of local (recentSize slots)
 	voc     *vocabulary      // the vocabulary local and recent belong to
@@ -178,6 +186,10 @@ const recentSize = 1 << 12
 // hash, and a collision only costs a map lookup.
 func recentSlot(w string) int { return int(tokenize.ShortHash(w) >> (32 - 12)) }
 
+// sig6 condenses w into 6 bits, a bit of a word.seconds: the top bits of
+// its recentSlot, which resolve has at hand.
+func sig6(w string) uint8 { return uint8(recentSlot(w) >> 6) }
+
 // may reports whether index ix can match at token i. Callers test it
 // before lookup in their loops: it inlines, and most tokens stop here.
 func (t *tokens) may(i int, ix *index) bool { return t.mayBits[i]&ix.bit != 0 }
@@ -190,6 +202,7 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	t.words = reuse(t.words, len(toks))
 	t.mayBits = reuse(t.mayBits, len(toks))
 	t.flags = reuse(t.flags, len(toks))
+	t.sig6 = reuse(t.sig6, len(toks))
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
@@ -197,7 +210,9 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	}
 	for i := range toks {
 		w := toks[i].Norm
-		slot := &t.recent[recentSlot(w)]
+		k := recentSlot(w)
+		t.sig6[i] = uint8(k >> 6) // sig6(w)
+		slot := &t.recent[k]
 		if slot.norm == w && slot.w != nil {
 			t.words[i], t.mayBits[i], t.flags[i] = slot.w, slot.may, slot.flags
 			continue
