@@ -54,6 +54,12 @@ type Article struct {
 	// Repaired lists, comma-separated, what was done to make the input
 	// clean text (RepairCP1252, RepairMojibake, …); "" when nothing was.
 	Repaired string
+
+	// text, when set, is Title + "\n\n" + Body, built by the reader in the
+	// same allocation as Title and Body, so that Text need not copy the
+	// whole article again. Text checks that it still matches, since a
+	// caller may change Title or Body.
+	text string
 }
 
 // Text returns the text to analyse: Title, a blank line, then Body. Title is
@@ -65,8 +71,19 @@ func (a *Article) Text() string {
 		return a.Body
 	case a.Body == "":
 		return a.Title
+	case a.joins(a.text):
+		return a.text
 	}
 	return a.Title + "\n\n" + a.Body
+}
+
+// joins reports whether text is Title + "\n\n" + Body. When Title and Body
+// are substrings of text, as the reader leaves them, this costs no more
+// than comparing lengths and pointers: string comparison returns at once
+// for operands that share their bytes.
+func (a *Article) joins(text string) bool {
+	n := len(a.Title)
+	return len(text) == n+2+len(a.Body) && text[:n] == a.Title && text[n:n+2] == "\n\n" && text[n+2:] == a.Body
 }
 
 // Date returns the civil date of Published at midnight UTC; it is the day

@@ -82,3 +82,35 @@ func BenchmarkUnmarshalArticle(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseJSONLine measures what the reader and a worker spend on one
+// line: the line becomes an Article, whose Text the scorer then reads.
+func BenchmarkParseJSONLine(b *testing.B) {
+	data := []byte(benchArticleLine)
+	o := Origin{File: "f.jsonl", Line: 1}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		rec := parseJSONLine(data, o)
+		if rec.Article == nil {
+			b.Fatal(rec.Reject)
+		}
+		n += len(rec.Article.Text())
+	}
+	if n == 0 {
+		b.Fatal("no text")
+	}
+}
+
+// BenchmarkScanArticle measures the validating scan of a line alone.
+func BenchmarkScanArticle(b *testing.B) {
+	data := []byte(benchArticleLine)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var la lineArticle
+		if !scanArticle(data, &la) {
+			b.Fatal("scanArticle: got false, want true")
+		}
+	}
+}

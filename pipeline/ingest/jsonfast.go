@@ -8,29 +8,66 @@ import (
 	"unicode/utf8"
 )
 
-// decodeArticle is a fast path for json.Unmarshal(data, ja): encoding/json
-// (its validity scan plus reflection) was about a tenth of a whole score
-// run, and nearly every line has the same plain shape. It decodes that
-// shape only: one object with nothing but JSON white space around it,
-// whose keys are exactly id, published, title, body, source or url (no
-// escapes); title, body, source and url hold a string or null; id and
-// published hold a string, a number, null, true or false. Strings may
+// strValue is a JSON string as scanArticle found it: the bytes between its
+// quotes, aliasing the line, not yet decoded.
+type strValue struct {
+	raw     []byte
+	escaped bool // raw holds backslash escapes
+	set     bool // false: the field was absent or null
+}
+
+// String returns the decoded string (one allocation).
+func (v strValue) String() string {
+	if !v.escaped {
+		return string(v.raw)
+	}
+	var b strings.Builder
+	b.Grow(len(v.raw))
+	v.writeTo(&b)
+	return b.String()
+}
+
+// writeTo appends the decoded string to b.
+func (v strValue) writeTo(b *strings.Builder) {
+	if !v.escaped {
+		b.Write(v.raw)
+		return
+	}
+	writeUnescaped(b, v.raw)
+}
+
+// lineArticle is jsonArticle as scanArticle leaves it: the string fields
+// are still undecoded, so that the caller chooses where they go.
+type lineArticle struct {
+	ID, Published            json.RawMessage // nil when absent; alias the line
+	Title, Body, Source, URL strValue
+}
+
+// scanArticle is a fast path for json.Unmarshal(data, &jsonArticle{}):
+// encoding/json (its validity scan plus reflection) was about a tenth of a
+// whole score run, and nearly every line has the same plain shape. It
+// takes that shape only: one object with nothing but JSON white space
+// around it, whose keys are exactly id, published, title, body, source or
+// url (no escapes); title, body, source and url hold a string or null; id
+// and published hold a string, a number, null, true or false. Strings may
 // use every JSON escape, \uXXXX included, and raw non-ASCII bytes when
 // they are valid UTF-8.
 //
 // For anything else (another key or a key in other case, an object or
 // array value, invalid JSON, invalid UTF-8, ...) it returns false, and
-// the caller must run json.Unmarshal on a fresh jsonArticle: ja may have
-// been partly written. When it returns true, ja holds exactly what
-// json.Unmarshal(data, ja) would have left there, with a nil error: later
-// duplicate keys win, null leaves a string field as it was and stores the
-// four bytes "null" in a RawMessage, an absent field is left untouched.
-// FuzzDecodeArticle checks this against encoding/json.
+// the caller must run json.Unmarshal; la may have been partly written.
+// When it returns true, la records the fields as json.Unmarshal would
+// have set them, with a nil error: later duplicate keys win, null leaves a
+// string field unset and stores the four bytes "null" in a RawMessage, an
+// absent field is left untouched. The string fields are not decoded yet,
+// so that the caller can put them where it wants them (title and body into
+// one allocation). FuzzDecodeArticle checks all this against encoding/json.
 //
-// Unlike json.Unmarshal, ja.ID and ja.Published alias data (no copy), so
-// they are valid only as long as data is; each string field costs one
-// allocation.
-func decodeArticle(data []byte, ja *jsonArticle) bool {
+// A line it accepts is valid UTF-8 (every string is checked, and nothing
+// but ASCII may stand outside strings) and starts with neither a UTF-8 nor
+// a UTF-16 byte-order mark (its first byte other than white space is '{'):
+// parseJSONLine relies on that to skip repairBytes.
+func scanArticle(data []byte, la *lineArticle) bool {
 	i := skipWS(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return false
@@ -63,17 +100,17 @@ func decodeArticle(data []byte, ja *jsonArticle) bool {
 		}
 		switch string(key) { // no allocation: the compiler compares in place
 		case "id":
-			i = rawValue(data, i, &ja.ID)
+			i = rawValue(data, i, &la.ID)
 		case "published":
-			i = rawValue(data, i, &ja.Published)
+			i = rawValue(data, i, &la.Published)
 		case "title":
-			i = stringValue(data, i, &ja.Title)
+			i = stringValue(data, i, &la.Title)
 		case "body":
-			i = stringValue(data, i, &ja.Body)
+			i = stringValue(data, i, &la.Body)
 		case "source":
-			i = stringValue(data, i, &ja.Source)
+			i = stringValue(data, i, &la.Source)
 		case "url":
-			i = stringValue(data, i, &ja.URL)
+			i = stringValue(data, i, &la.URL)
 		default:
 			return false
 		}
@@ -144,10 +181,10 @@ func rawValue(data []byte, i int, dst *json.RawMessage) int {
 	return end
 }
 
-// stringValue decodes the string starting at data[i] into *dst, or leaves
+// stringValue records the string starting at data[i] in *dst, or leaves
 // *dst alone for null, and returns the index just after the value, or -1
 // for any other value or an invalid string.
-func stringValue(data []byte, i int, dst *string) int {
+func stringValue(data []byte, i int, dst *strValue) int {
 	switch data[i] {
 	case 'n':
 		if hasLiteral(data, i, "null") {
@@ -159,15 +196,7 @@ func stringValue(data []byte, i int, dst *string) int {
 		if end < 0 {
 			return -1
 		}
-		if !escaped {
-			*dst = string(data[i+1 : end-1])
-			return end
-		}
-		s, ok := unescape(data[i+1 : end-1])
-		if !ok {
-			return -1
-		}
-		*dst = s
+		*dst = strValue{raw: data[i+1 : end-1], escaped: escaped, set: true}
 		return end
 	}
 	return -1
@@ -220,9 +249,11 @@ func skipDigits(data []byte, i int) int {
 
 // strPlain marks the bytes that stand for themselves inside a JSON string
 // without further checks: printable ASCII other than '"' and '\\'.
-var strPlain = func() (t [256]bool) {
+var strPlain = func() (t [256]uint8) {
 	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
+		if c != '"' && c != '\\' {
+			t[c] = 1
+		}
 	}
 	return t
 }()
@@ -232,18 +263,24 @@ var strPlain = func() (t [256]bool) {
 // escapes; end is -1 if the string is invalid JSON, holds invalid UTF-8
 // (which json.Unmarshal would replace by U+FFFD) or is unterminated.
 func scanString(data []byte, i int) (end int, escaped bool) {
-	start := i + 1
-	nonASCII := false
-	for i = start; i < len(data); i++ {
-		c := data[i]
-		if strPlain[c] {
-			continue
+	for i++; ; i++ {
+		// The tight loop over plain bytes, where nearly all the time goes;
+		// counting from 0 over a subslice lets the compiler drop the
+		// bounds check.
+		rest := data[i:]
+		k := 0
+		for len(rest)-k >= 4 && strPlain[rest[k]]&strPlain[rest[k+1]]&strPlain[rest[k+2]]&strPlain[rest[k+3]] != 0 {
+			k += 4
 		}
-		switch {
+		for k < len(rest) && strPlain[rest[k]] != 0 {
+			k++
+		}
+		i += k
+		if k == len(rest) {
+			return -1, false
+		}
+		switch c := data[i]; {
 		case c == '"':
-			if nonASCII && !utf8.Valid(data[start:i]) {
-				return -1, false
-			}
 			return i + 1, escaped
 		case c == '\\':
 			escaped = true
@@ -262,12 +299,19 @@ func scanString(data []byte, i int) (end int, escaped bool) {
 				return -1, false
 			}
 		case c >= utf8.RuneSelf:
-			nonASCII = true
+			// Validate the sequence here rather than the whole string in a
+			// second pass: non-ASCII characters are rare in a news text.
+			// (A continuation byte is never '"', so the sequence cannot
+			// swallow the closing quote.)
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				return -1, false
+			}
+			i += size - 1
 		default: // a control byte
 			return -1, false
 		}
 	}
-	return -1, false
 }
 
 // hex4 returns the value of the four hex digits at data[i:], or -1.
@@ -292,25 +336,21 @@ func hex4(data []byte, i int) rune {
 	return r
 }
 
-// unescape decodes the contents s of a JSON string that scanString has
-// accepted, the way encoding/json does: a \uXXXX high surrogate followed
-// by a \uXXXX low surrogate is one rune, any other surrogate becomes
-// U+FFFD. The result is never longer than s, so one allocation suffices.
-func unescape(s []byte) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(s))
+// writeUnescaped appends to b the contents s of a JSON string that
+// scanString has accepted, decoded the way encoding/json does: a \uXXXX
+// high surrogate followed by a \uXXXX low surrogate is one rune, any other
+// surrogate becomes U+FFFD. The result is never longer than s. (A
+// malformed escape, which scanString rules out, is copied as it stands.)
+func writeUnescaped(b *strings.Builder, s []byte) {
 	for {
 		k := bytes.IndexByte(s, '\\')
-		if k < 0 {
+		if k < 0 || k+1 >= len(s) {
 			b.Write(s)
-			return b.String(), true
+			return
 		}
 		b.Write(s[:k])
-		if k+1 >= len(s) {
-			return "", false
-		}
 		c := s[k+1]
-		s = s[k+2:]
+		rest := s[k+2:]
 		switch c {
 		case '"', '\\', '/':
 			b.WriteByte(c)
@@ -325,26 +365,44 @@ func unescape(s []byte) (string, bool) {
 		case 't':
 			b.WriteByte('\t')
 		case 'u':
-			r := hex4(s, 0)
+			r := hex4(rest, 0)
 			if r < 0 {
-				return "", false
+				b.Write(s[k : k+2])
+				break
 			}
-			s = s[4:]
+			rest = rest[4:]
 			if utf16.IsSurrogate(r) {
 				r2 := rune(-1)
-				if len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
-					r2 = hex4(s, 2)
+				if len(rest) >= 6 && rest[0] == '\\' && rest[1] == 'u' {
+					r2 = hex4(rest, 2)
 				}
 				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
 					r = dec
-					s = s[6:]
+					rest = rest[6:]
 				} else {
 					r = utf8.RuneError
 				}
 			}
 			b.WriteRune(r)
 		default:
-			return "", false
+			b.Write(s[k : k+2])
+		}
+		s = rest
+	}
+}
+
+// unquote decodes the JSON string raw (quotes included), giving what
+// json.Unmarshal into a string gives. A string scanString accepts whole
+// (nearly every id and date) is decoded here; anything else, such as
+// invalid UTF-8, which encoding/json replaces by U+FFFD, is left to
+// encoding/json, errors included.
+func unquote(raw []byte) (string, error) {
+	if len(raw) > 0 && raw[0] == '"' {
+		if end, escaped := scanString(raw, 0); end == len(raw) {
+			return strValue{raw: raw[1 : end-1], escaped: escaped}.String(), nil
 		}
 	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
 }

@@ -3,8 +3,38 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
+
+// decodeArticle is json.Unmarshal(data, ja) by scanArticle and strValue,
+// the way parseJSONLine decodes a line, so that tests can hold that to
+// encoding/json: when it returns true, ja must hold exactly what
+// json.Unmarshal(data, ja) would have left there, with a nil error, also
+// when ja already held values (null and absent fields leave them alone).
+// ja.ID and ja.Published alias data; each string field costs one
+// allocation.
+func decodeArticle(data []byte, ja *jsonArticle) bool {
+	var la lineArticle
+	if !scanArticle(data, &la) {
+		return false
+	}
+	if la.ID != nil {
+		ja.ID = la.ID
+	}
+	if la.Published != nil {
+		ja.Published = la.Published
+	}
+	for _, f := range [...]struct {
+		v   strValue
+		dst *string
+	}{{la.Title, &ja.Title}, {la.Body, &ja.Body}, {la.Source, &ja.Source}, {la.URL, &ja.URL}} {
+		if f.v.set {
+			*f.dst = f.v.String()
+		}
+	}
+	return true
+}
 
 // decodeCases are lines for decodeArticle; fast says whether the fast
 // path must take the line (true) or leave it to encoding/json (false).
@@ -181,5 +211,29 @@ func TestDecodeArticleAllocs(t *testing.T) {
 	// alias the line.
 	if allocs != 4 {
 		t.Errorf("got %v allocations per line, want 4", allocs)
+	}
+}
+
+// TestScanStringPositions puts each kind of special byte at every position
+// of strings up to 12 bytes long, so that it falls in every lane of the
+// unrolled loop in scanString and in its tail.
+func TestScanStringPositions(t *testing.T) {
+	specials := []struct {
+		s    string
+		fast bool // decodeArticle must take the line
+	}{
+		{`\"`, true}, {`\n`, true}, {`\u00e9`, true}, {"é", true}, {"€", true}, {"😀", true},
+		{"\x01", false}, {"\x7f", true}, {"\xff", false}, {"\xc3", false}, {"\xe2\x82", false}, {"\xed\xa0\x80", false}, {`\`, false},
+	}
+	for n := 0; n <= 12; n++ {
+		for pos := 0; pos <= n; pos++ {
+			for _, sp := range specials {
+				line := `{"id":"a","published":"2024-03-14","body":"` + strings.Repeat("x", pos) + sp.s + strings.Repeat("y", n-pos) + `"}`
+				if got := checkDecode(t, []byte(line)); got != sp.fast {
+					t.Errorf("decodeArticle(%q): got %v, want %v", line, got, sp.fast)
+				}
+				checkParseJSONLine(t, []byte(line))
+			}
+		}
 	}
 }

@@ -104,26 +104,44 @@ func parseJSONLine(data []byte, o Origin) Record {
 	if at := bytes.IndexByte(data, 0); at >= 0 {
 		return reject("", ReasonNUL, fmt.Sprintf("NUL byte at byte offset %d", o.Offset+int64(at)))
 	}
-	data, repairs, bad, ok := repairBytes(data)
-	if !ok {
-		return reject("", ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d, and not Windows-1252 text either", o.Offset+int64(bad)))
-	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 {
-		// Only a byte-order mark, which the repair removed.
-		return reject("", ReasonBadJSON, "line holds no JSON, only a byte-order mark")
-	}
-	if trimmed[0] != '{' {
-		// Unmarshal into a struct would accept null silently and give a
-		// vague message for the rest, so say plainly what was found.
-		if json.Valid(trimmed) {
-			return reject("", ReasonBadJSON, "line is "+jsonKind(trimmed[0])+", not a JSON object")
+	var (
+		la      lineArticle
+		ja      jsonArticle
+		repairs []string
+	)
+	// A line in the plain shape is valid UTF-8 without a byte-order mark
+	// (see scanArticle), which repairBytes would return unchanged: trying
+	// the shape first saves a pass over the line. Other lines are repaired
+	// first and then decoded as before.
+	fast := scanArticle(data, &la)
+	if !fast {
+		var bad int
+		var ok bool
+		data, repairs, bad, ok = repairBytes(data)
+		if !ok {
+			return reject("", ReasonInvalidUTF8, fmt.Sprintf("invalid UTF-8 at byte offset %d, and not Windows-1252 text either", o.Offset+int64(bad)))
+		}
+		trimmed := bytes.TrimLeft(data, " \t\r\n")
+		if len(trimmed) == 0 {
+			// Only a byte-order mark, which the repair removed.
+			return reject("", ReasonBadJSON, "line holds no JSON, only a byte-order mark")
+		}
+		if trimmed[0] != '{' {
+			// Unmarshal into a struct would accept null silently and give a
+			// vague message for the rest, so say plainly what was found.
+			if json.Valid(trimmed) {
+				return reject("", ReasonBadJSON, "line is "+jsonKind(trimmed[0])+", not a JSON object")
+			}
+		}
+		// The line as read was scanned already, in vain: scan again only
+		// what the repair changed.
+		if len(repairs) > 0 {
+			la = lineArticle{}
+			fast = scanArticle(data, &la)
 		}
 	}
-	var ja jsonArticle
-	if !decodeArticle(data, &ja) {
+	if !fast {
 		// Not the plain shape: let encoding/json decide, and word the error.
-		ja = jsonArticle{}
 		if err := json.Unmarshal(data, &ja); err != nil {
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
@@ -131,12 +149,13 @@ func parseJSONLine(data []byte, o Origin) Record {
 			}
 			return reject("", ReasonBadJSON, err.Error())
 		}
+		la.ID, la.Published = ja.ID, ja.Published
 	}
-	id, r, detail := jsonID(ja.ID)
+	id, r, detail := jsonID(la.ID)
 	if r != "" {
 		return reject("", r, detail)
 	}
-	pub, r, detail := jsonString(ja.Published, "published")
+	pub, r, detail := jsonString(la.Published, "published")
 	if r == ReasonBadJSON {
 		r = ReasonBadDate
 	}
@@ -149,6 +168,13 @@ func parseJSONLine(data []byte, o Origin) Record {
 	t, prec, derr := parseDate(strings.TrimSpace(pub))
 	if derr != nil {
 		return reject(id, derr.reason, derr.detail)
+	}
+	// text is "title\n\nbody" decoded into one allocation, which Text
+	// returns when repairs and trimming leave title and body as they are.
+	var text string
+	if fast {
+		text, ja.Title, ja.Body = joinText(la.Title, la.Body)
+		ja.Source, ja.URL = la.Source.String(), la.URL.String()
 	}
 	for _, f := range [...]struct{ name, v string }{{"title", ja.Title}, {"body", ja.Body}, {"source", ja.Source}, {"url", ja.URL}} {
 		// JSON can smuggle NULs in as \u0000; they must not reach the text.
@@ -168,11 +194,28 @@ func parseJSONLine(data []byte, o Origin) Record {
 	if title == "" && body == "" {
 		return reject(id, ReasonNoText, "empty title and body")
 	}
-	return Record{Article: &Article{
+	a := &Article{
 		ID: id, Published: t, Precision: prec, Title: title, Body: body,
 		Source: strings.TrimSpace(ja.Source), URL: strings.TrimSpace(ja.URL), Origin: o,
 		Repaired: strings.Join(repairs, ","),
-	}}
+	}
+	if a.joins(text) {
+		a.text = text
+	}
+	return Record{Article: a}
+}
+
+// joinText decodes title and body into one string, text = title + "\n\n"
+// + body, and returns it with title and body as its substrings.
+func joinText(title, body strValue) (text, t, b string) {
+	var sb strings.Builder
+	sb.Grow(len(title.raw) + 2 + len(body.raw))
+	title.writeTo(&sb)
+	n := sb.Len()
+	sb.WriteString("\n\n")
+	body.writeTo(&sb)
+	text = sb.String()
+	return text, text[:n], text[n+2:]
 }
 
 // jsonID accepts a string or a number (kept as written, e.g. 42 → "42").
@@ -183,7 +226,8 @@ func jsonID(raw json.RawMessage) (string, Reason, string) {
 	var id string
 	switch c := raw[0]; {
 	case c == '"':
-		if err := json.Unmarshal(raw, &id); err != nil {
+		var err error
+		if id, err = unquote(raw); err != nil {
 			return "", ReasonBadJSON, fmt.Sprintf("id: %v", err)
 		}
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -206,8 +250,8 @@ func jsonString(raw json.RawMessage, name string) (string, Reason, string) {
 	if raw[0] != '"' {
 		return "", ReasonBadJSON, fmt.Sprintf("%s is %s, want a string", name, jsonKind(raw[0]))
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, err := unquote(raw)
+	if err != nil {
 		return "", ReasonBadJSON, fmt.Sprintf("%s: %v", name, err)
 	}
 	return s, "", ""

@@ -138,6 +138,47 @@ func TestText(t *testing.T) {
 	}
 }
 
+// TestTextJoined checks that the text the reader builds is what Text
+// returns, without a copy, and that Text follows Title and Body when a
+// caller changes them.
+func TestTextJoined(t *testing.T) {
+	line := `{"id":"a","published":"2024-03-14","title":"Titel","body":"Tekst \"hier\"."}`
+	rec := parseJSONLine([]byte(line), Origin{File: "f.jsonl", Line: 1})
+	if rec.Article == nil {
+		t.Fatalf("parseJSONLine(%q): got reject %v, want an article", line, rec.Reject)
+	}
+	orig := *rec.Article
+	if orig.text == "" {
+		t.Fatalf("parseJSONLine(%q): got no joined text", line)
+	}
+	if n := testing.AllocsPerRun(10, func() { orig.Text() }); n != 0 {
+		t.Errorf("Text of a read article: got %v allocations, want 0", n)
+	}
+	for _, tt := range []struct {
+		name        string
+		title, body string
+		want        string
+	}{
+		{"as read", orig.Title, orig.Body, "Titel\n\nTekst \"hier\"."},
+		{"title changed", "Kop", orig.Body, "Kop\n\nTekst \"hier\"."},
+		{"title changed, same length", "Tite1", orig.Body, "Tite1\n\nTekst \"hier\"."},
+		{"body changed, same length", orig.Title, "Tekst 'hier'.", "Titel\n\nTekst 'hier'."},
+		{"body a prefix of the text", orig.Title, orig.text[:len(orig.Body)], "Titel\n\n" + orig.text[:len(orig.Body)]},
+		{"title a substring of the body", orig.Body[:5], orig.Body, orig.Body[:5] + "\n\n" + orig.Body},
+		{"title and body swapped", orig.Body, orig.Title, orig.Body + "\n\nTitel"},
+		{"title stretched into the blank line", orig.text[:len(orig.Title)+1], orig.Body[1:], orig.text[:len(orig.Title)+1] + "\n\n" + orig.Body[1:]},
+		{"title emptied", "", orig.Body, orig.Body},
+		{"body emptied", orig.Title, "", orig.Title},
+		{"equal copies", strings.Clone(orig.Title), strings.Clone(orig.Body), orig.text},
+	} {
+		a := orig
+		a.Title, a.Body = tt.title, tt.body
+		if got := a.Text(); got != tt.want {
+			t.Errorf("%s: got Text %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestDate(t *testing.T) {
 	a := &Article{Published: time.Date(2024, 3, 14, 23, 30, 0, 0, time.FixedZone("x", -3600))}
 	if got, want := a.Date(), time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC); !got.Equal(want) || got.Location() != time.UTC {
