@@ -1,7 +1,9 @@
 package tokenize_test
 
 import (
+	"encoding/json"
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 
@@ -67,5 +69,48 @@ func TestSteadyStateAllocs(t *testing.T) {
 	tk.Tokenize(text, &res)
 	if got := testing.AllocsPerRun(5, func() { tk.Tokenize(text, &res) }); got != 0 {
 		t.Errorf("got %v allocations per text in the steady state, want 0", got)
+	}
+}
+
+// newsFile is a generated JSONL corpus of varied news; BenchmarkTokenizeNews
+// is skipped without it.
+const newsFile = "/tmp/bench/c10.jsonl"
+
+// BenchmarkTokenizeNews tokenises the first few thousand articles of
+// newsFile, each once per round: more varied text than BenchmarkTokenize's
+// seed articles, which stay in the CPU's cache and in the Result's memory.
+func BenchmarkTokenizeNews(b *testing.B) {
+	f, err := os.Open(newsFile)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer f.Close()
+	var texts []string
+	size := 0
+	dec := json.NewDecoder(f)
+	for len(texts) < 3000 {
+		var a struct{ Title, Body string }
+		if err := dec.Decode(&a); err != nil {
+			break
+		}
+		text := a.Title + "\n\n" + a.Body // as ingest.Article.Text joins them
+		texts = append(texts, text)
+		size += len(text)
+	}
+	set, err := lexicons.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tk := tokenize.New(set.Abbreviations)
+	var res tokenize.Result
+	for _, text := range texts {
+		tk.Tokenize(text, &res)
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, text := range texts {
+			tk.Tokenize(text, &res)
+		}
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/marktstem/marktstem/lexicons"
 )
 
 // tokenizeSlow is the reference for Tokenize's fast paths: every token
@@ -101,6 +104,10 @@ func TestFastPathsMatchReference(t *testing.T) {
 		"Het gaat om ING. De bank zwijgt. „Waarom?” vroeg hij. - ASML steeg\n\n- Philips daalde",
 		"zie https://example.org. Daarna www.asml.com en pers@asml.com",
 		"a", "A", "Ab", "ab ", " ab", "ab\n", "ab,", "ab.", "Ab. Cd", "ab'", "ab-cd", "ab:cd", "ab/cd", "ab\xff",
+		// Full stops and commas between plain words, and what is no full stop.
+		"Akzo steeg. De winst, de omzet. het bleef. Q3. AB. Cd. A. Jansen, mln. Philips. procent. Ca. 3",
+		"winst.\n\nDe winst.\"De winst.) winst.' winst., winst.5 winst.é winst.. winst.? winst.De winst.\u00a0De winst.",
+		"ab,cd ab, cd ab,, ab,\n ab. 3 ab. (De ab. „De ab. - De ab,",
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 3000 {
@@ -149,7 +156,7 @@ func TestForgetfulMemory(t *testing.T) {
 // FuzzFastPaths compares Tokenize with tokenizeSlow, with a Result reused
 // across inputs.
 func FuzzFastPaths(f *testing.F) {
-	for _, s := range []string{"Akzo Axzo akzo", "één Één, Q3 3D", "dhr. Jansen. De ING. Bank", "ab,cd. Ef\n\n- gh"} {
+	for _, s := range []string{"Akzo Axzo akzo", "één Één, Q3 3D", "dhr. Jansen. De ING. Bank", "ab,cd. Ef\n\n- gh", "De winst, de omzet. Het bleef. A. Jansen"} {
 		f.Add(s)
 	}
 	tk := New(abbrevs)
@@ -162,4 +169,36 @@ func FuzzFastPaths(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAbbrevFilter checks that Tokenizer.sigs lets every abbreviation of the
+// default lexicon through, in every case a text may write it (maybeAbbrev
+// only looks up ASCII words), and that it keeps most other words out.
+func TestAbbrevFilter(t *testing.T) {
+	set, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := New(set.Abbreviations)
+	for key := range tk.abbrev {
+		if key == "" || strings.ContainsFunc(key, func(r rune) bool { return r >= utf8.RuneSelf }) {
+			continue
+		}
+		title := strings.ToUpper(key[:1]) + key[1:]
+		for _, w := range []string{key, strings.ToUpper(key), title} {
+			if !tk.maybeAbbrevKey(w) {
+				t.Errorf("abbreviation %q: the filter keeps %q out", key, w)
+			}
+		}
+	}
+	through := 0
+	words := strings.Fields("procent miljard eerder verwacht lager beschermen systemen bevestigd verlies extreem blijft week herstel bovenop trager terug opzet Group Sawan")
+	for _, w := range words {
+		if tk.maybeAbbrevKey(w) {
+			through++
+		}
+	}
+	if through > 1 {
+		t.Errorf("%d of %d common words get through the filter", through, len(words))
+	}
 }

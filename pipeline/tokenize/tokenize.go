@@ -78,15 +78,34 @@ type Sentence struct {
 // concurrent use once built.
 type Tokenizer struct {
 	abbrev map[string]bool
-	// sigs has the abbrevSig bit of every abbreviation set: most words
-	// before a period have none, and skip the map.
-	sigs [1 << 15 / 64]uint64
+	// sigs is a Bloom filter of the abbreviations: the two abbrevSig bits
+	// of every one are set. Most words before a period miss one, and skip
+	// the map.
+	sigs [1 << sigBits / 64]uint64
 }
 
-// abbrevSig condenses a non-empty word into 15 bits: its length and its
-// first and last bytes, ASCII letters lower-cased.
-func abbrevSig(w string) uint {
-	return uint(min(len(w), 31))<<10 | uint((w[0]|0x20)&31)<<5 | uint((w[len(w)-1]|0x20)&31)
+// sigBits is the size of Tokenizer.sigs, 4 KB. With two bits per word, one
+// in a few hundred of the words that end sentences gets past it; one bit,
+// made of the length and first and last letters only, let a third through
+// (procent, miljard, eerder…), each to a map lookup.
+const sigBits = 15
+
+// abbrevSig hashes a non-empty word's length and its first two and last two
+// bytes, ASCII letters lower-cased (c|0x20 maps c and its lower case alike),
+// into two sigBits-bit indexes of Tokenizer.sigs.
+func abbrevSig(w string) (uint, uint) {
+	n := len(w)
+	x := uint64(n) | uint64(w[0]|0x20)<<8 | uint64(w[min(1, n-1)]|0x20)<<16 |
+		uint64(w[max(n-2, 0)]|0x20)<<24 | uint64(w[n-1]|0x20)<<32
+	h := uint(x * 0x9e3779b97f4a7c15 >> (64 - 2*sigBits))
+	return h >> sigBits, h & (1<<sigBits - 1)
+}
+
+// maybeAbbrevKey reports whether word may be an abbreviation: false only if
+// its lower-case form is surely none.
+func (t *Tokenizer) maybeAbbrevKey(word string) bool {
+	a, b := abbrevSig(word)
+	return t.sigs[a/64]&(1<<(a%64)) != 0 && t.sigs[b/64]&(1<<(b%64)) != 0
 }
 
 // New returns a Tokenizer that treats the given abbreviations (lower-case,
@@ -97,8 +116,9 @@ func New(abbreviations []string) *Tokenizer {
 		key := normalize(strings.TrimSuffix(a, "."))
 		t.abbrev[key] = true
 		if key != "" {
-			sig := abbrevSig(key)
-			t.sigs[sig/64] |= 1 << (sig % 64)
+			a, b := abbrevSig(key)
+			t.sigs[a/64] |= 1 << (a % 64)
+			t.sigs[b/64] |= 1 << (b % 64)
 		}
 	}
 	return t
@@ -236,7 +256,8 @@ func (s *scanner) run() {
 	s.lineStart = true
 	knownNotPlain := -1 // where plainWords found a word it cannot take: no need to ask it again
 	for i < len(text) {
-		if asciiWord[text[i]]&(classLower|classUpper) != 0 && i != knownNotPlain {
+		c := text[i]
+		if asciiWord[c]&(classLower|classUpper) != 0 && i != knownNotPlain {
 			if j, notPlain := s.plainWords(i); j > i {
 				i = j
 				if notPlain {
@@ -244,6 +265,12 @@ func (s *scanner) run() {
 				}
 				continue
 			}
+		}
+		if c == ' ' {
+			// All token does with a space (after punctuation, numbers,
+			// quotes…), without the call.
+			i++
+			continue
 		}
 		i = s.token(i)
 	}
@@ -423,64 +450,107 @@ func (s *scanner) isOpener(start, end int) bool {
 // They cannot be URLs, e-mail addresses, abbreviations or hyphenated, so
 // token would make the same of them, at more cost. plainWords goes on for
 // as long as plain words follow each other with one space between them,
-// which keeps the sentence state as it is, and returns where it stopped:
-// i if text[i:] does not start with a plain word. notPlain reports that a
-// word at the returned position was found not to be plain.
+// or a comma and a space, or a full stop (fullStop) and a space, and
+// returns where it stopped: i if text[i:] does not start with a plain
+// word. notPlain reports that a word at the returned position was found
+// not to be plain.
+//
+// Between plain words, the sentence state is what token leaves after a
+// word or a comma (nothing pending) or after a full stop (endNext);
+// boundary, as token calls it, closes the sentence before the word that
+// follows a full stop.
 func (s *scanner) plainWords(i int) (end int, notPlain bool) {
 	text := s.text
 	j, seen := plainRun(text, i)
-	if j < len(text) && !plainEnd[text[j]] {
+	stop := j < len(text) && !plainEnd[text[j]]
+	if stop && !s.fullStop(i, j, seen) {
 		return i, false
 	}
 	if s.endNext || s.soft != notAbbrev {
 		s.boundary(i, j, Word)
 	}
-	// What boundary and token leave after a word; the plain words after
-	// this one change nothing of it.
+	// What boundary and token leave after a word; plain words and commas
+	// after this one change nothing of it.
 	s.endNext, s.soft, s.openFrom, s.lineStart = false, notAbbrev, -1, false
 	res := s.res
 	for {
 		n := len(res.Tokens)
-		if n < cap(res.Tokens) {
-			res.Tokens = res.Tokens[:n+1]
-		} else {
-			res.Tokens = append(res.Tokens, Token{})
-		}
-		tok := &res.Tokens[n]
-		surface := text[i:j]
-		tok.Start, tok.End, tok.Pos, tok.Sentence = i, j, n+1, s.sentence
-		tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = Word, surface, seen&(classLower|classUpper) == classUpper, false
+		tok := s.push(i, j, Word)
+		tok.Upper = seen&(classLower|classUpper) == classUpper
 		if seen&classUpper != 0 {
-			tok.Norm = s.normOf(n, surface, false)
+			tok.Norm = s.normOf(n, tok.Norm, false)
+		}
+		switch {
+		case stop:
+			// A full stop ("winst. De"); what follows it other than a
+			// space and a word (a line break, a quote…) is left to token.
+			s.push(j, j+1, Punct)
+			s.endNext = true
+			j++
+		case j < len(text) && text[j] == ',':
+			// A comma, which changes nothing of the sentence state.
+			s.push(j, j+1, Punct)
+			j++
 		}
 		// The next word, if a single space separates it from this one.
 		if j+1 >= len(text) || text[j] != ' ' || asciiWord[text[j+1]]&(classLower|classUpper) == 0 {
 			return j, false
 		}
-		k, seenNext := plainRun(text, j+1)
-		if k < len(text) && !plainEnd[text[k]] {
-			return j + 1, true
+		i = j + 1
+		j, seen = plainRun(text, i)
+		stop = j < len(text) && !plainEnd[text[j]]
+		if stop && !s.fullStop(i, j, seen) {
+			return i, true
 		}
-		i, j, seen = j+1, k, seenNext
+		if s.endNext {
+			s.boundary(i, j, Word)
+		}
 	}
 }
 
-func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
+// fullStop reports whether the period at text[j], after the word text[i:j]
+// of ASCII letters and digits (seen: their classes), is a one-period Punct
+// token of its own and the word a plain word: no URL or abbreviation
+// (bol.com, o.a.), no ellipsis or "?!" run, no initial (J.), no known
+// abbreviation (mln., dhr.); acronyms in capitals end sentences (ING.).
+// It answers as token would, through scanWord and maybeAbbrev, but false
+// when it would have to look the word up.
+func (s *scanner) fullStop(i, j int, seen byte) bool {
+	text := s.text
+	if text[j] != '.' || j+1 < len(text) && !afterFullStop[text[j+1]] {
+		return false
+	}
+	if seen&classLower == 0 {
+		return j-i > 1 // a single capital is an initial
+	}
+	return !s.t.maybeAbbrevKey(text[i:j])
+}
+
+// push appends token [start,end) of kind, its Norm the surface, Upper and
+// Abbrev false, and returns it. It fills the token in place: copying a
+// whole Token (it holds a pointer) through append costs a typed memmove
+// per token.
+func (s *scanner) push(start, end int, kind Kind) *Token {
 	res := s.res
 	n := len(res.Tokens)
-	// Fill the token in place: copying a whole Token (it holds a pointer)
-	// through append costs a typed memmove per token.
 	if n < cap(res.Tokens) {
 		res.Tokens = res.Tokens[:n+1]
 	} else {
 		res.Tokens = append(res.Tokens, Token{})
 	}
 	tok := &res.Tokens[n]
-	surface := s.text[start:end]
 	tok.Start, tok.End, tok.Pos, tok.Sentence = start, end, n+1, s.sentence
-	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, surface, f.upper && !f.lower, abbrev
+	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, s.text[start:end], false, false
+	return tok
+}
+
+// emit appends token [start,end) of kind, with the flags token found.
+func (s *scanner) emit(start, end int, kind Kind, f wordFlags, abbrev bool) {
+	n := len(s.res.Tokens)
+	tok := s.push(start, end, kind)
+	tok.Upper, tok.Abbrev = f.upper && !f.lower, abbrev
 	if (kind == Word || kind == Email) && (f.upper || f.nonASCII) {
-		tok.Norm = s.normOf(n, surface, f.nonASCII)
+		tok.Norm = s.normOf(n, tok.Norm, f.nonASCII)
 	}
 }
 
@@ -704,6 +774,15 @@ var (
 		}
 		return t
 	}()
+	// afterFullStop marks the bytes after which a period neither joins
+	// the word before it to more letters nor starts a run of periods,
+	// question or exclamation marks.
+	afterFullStop = func() (t [256]bool) {
+		for _, c := range []byte(" \t\n\r,;)\"'") {
+			t[c] = true
+		}
+		return t
+	}()
 )
 
 // maybeAbbrev decides whether the period after word text[start:end] belongs
@@ -728,7 +807,7 @@ func (s *scanner) maybeAbbrev(start, end int, kind Kind, f wordFlags) (int, Kind
 	if f.upper && !f.lower {
 		return end, kind, f, notAbbrev
 	}
-	if sig := abbrevSig(word); s.t.sigs[sig/64]&(1<<(sig%64)) == 0 {
+	if !s.t.maybeAbbrevKey(word) {
 		return end, kind, f, notAbbrev
 	}
 	key := lowerASCII(s.res.tmp[:0], word)
