@@ -21,12 +21,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/metrics"
@@ -285,6 +285,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	next := 0
 	var writeErr error
 	m := cfg.Metrics
+	sm := newSinkMetrics(m)
 	for it := range results {
 		if writeErr != nil {
 			continue // drain
@@ -297,7 +298,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			}
 			delete(pending, next)
 			next++
-			if err := sink.add(cur, sum, panel, totals, m, cfg.Logger); err != nil {
+			if err := sink.add(cur, sum, panel, totals, sm, cfg.Logger); err != nil {
 				writeErr = err
 				cancel()
 				break
@@ -463,9 +464,6 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	a := it.art
 	x := an.Analyze(a, buf)
 	it.elapsed = x.Elapsed
-	res := x.Score
-	date := a.Date()
-	toks := x.Tokens
 	var out *scored
 	if pool != nil {
 		out, _ = pool.Get().(*scored)
@@ -473,6 +471,18 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	if out == nil {
 		out = &scored{}
 	}
+	out.fill(a, &x, an.reg, buf)
+	return out
+}
+
+// fill makes out the rows of article a, analysed as x with buf.
+func (out *scored) fill(a *ingest.Article, x *Analysis, reg *entities.Registry, buf *Buffer) {
+	res := x.Score
+	date := a.Date()
+	toks := x.Tokens
+	// The categories of a recycled row, written by the sink before it
+	// gave the row back, take the new ones.
+	cats := append(out.article.RiskCategories[:0], res.Categories...)
 	*out = scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published,
 		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0]}
 	words := buf.words[:0]
@@ -502,11 +512,13 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 		NTokens: int32(len(toks.Tokens)), NSentences: int32(len(toks.Sentences)), NCompanies: int32(len(x.Companies)),
 		Sentiment: res.Sentiment, SentimentLabel: res.Label, SentimentHits: int32(res.SentimentHits),
 		RegulatoryRisk: res.Risk, RegulatoryRiskFlag: res.Flag, RiskHits: int32(res.RiskHits),
-		// res lives in buf, reused by the next article: copy what the row keeps.
-		TopTerms: buf.score.TopTerms(8), RiskCategories: slices.Clone(res.Categories), // TopTerms: res is a copy of buf.score, whose scratch persists
+		// res lives in buf, reused by the next article: the row keeps
+		// copies (TopTerms: res is a copy of buf.score, whose scratch
+		// persists).
+		TopTerms: buf.score.TopTerms(8), RiskCategories: cats,
 	}
 	for _, cs := range x.Companies {
-		c := an.reg.Company(cs.Root)
+		c := reg.Company(cs.Root)
 		out.mentions = append(out.mentions, arrowout.Mention{
 			ArticleID: a.ID, Published: date, CompanyID: c.ID, CompanyName: c.Name,
 			NMentions: int32(cs.Mentions), Matched: cs.Matched, FirstOffset: int32(cs.FirstOffset),
@@ -517,7 +529,46 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 			Mentions: cs.Mentions, Relevance: cs.Relevance, Sentiment: cs.Sentiment, Risk: cs.Risk, Categories: cs.Categories,
 		})
 	}
-	return out
+}
+
+// sinkMetrics updates the metrics for every article the sink adds. The
+// children of the labelled metrics it updates per article are resolved
+// once: WithLabelValues hashes the label values and takes the vector's
+// lock on every call.
+type sinkMetrics struct {
+	*metrics.Metrics
+	stages [len(itemStages)]prometheus.Observer // StageDuration, by itemStages
+	hits   map[metrics.LexiconLabel]prometheus.Counter
+}
+
+// itemStages are the stage labels of item.elapsed.
+var itemStages = [...]string{"tokenize", "score", "attribute"}
+
+// newSinkMetrics returns the sinkMetrics of m, nil for none.
+func newSinkMetrics(m *metrics.Metrics) *sinkMetrics {
+	if m == nil {
+		return nil
+	}
+	sm := &sinkMetrics{Metrics: m, hits: map[metrics.LexiconLabel]prometheus.Counter{}}
+	for i, stage := range itemStages {
+		sm.stages[i] = m.StageDuration.WithLabelValues(stage)
+	}
+	return sm
+}
+
+// addLexiconHits is m.AddLexiconHits(l.Lexicon, l.Category, n) with the
+// label's counter looked up by l, the hits' own label, in a map.
+func (sm *sinkMetrics) addLexiconHits(l metrics.LexiconLabel, n int) {
+	c := sm.hits[l]
+	if c == nil {
+		cat := l.Category
+		if cat == "" {
+			cat = metrics.NoCategory // as AddLexiconHits labels it
+		}
+		c = sm.LexiconHits.WithLabelValues(l.Lexicon, cat)
+		sm.hits[l] = c
+	}
+	c.Add(float64(n))
 }
 
 type companyAcc struct {
@@ -618,7 +669,7 @@ type RejectRecord struct {
 	Detail string `json:"detail"`
 }
 
-func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[string]*companyAcc, m *metrics.Metrics, log *slog.Logger) error {
+func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[string]*companyAcc, m *sinkMetrics, log *slog.Logger) error {
 	sum.Read++
 	sum.Bytes += it.bytes
 	if m != nil {
@@ -706,15 +757,15 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 			m.ArticlesWithCompany.Inc()
 		}
 		for _, c := range out.hits {
-			m.AddLexiconHits(c.label.Lexicon, c.label.Category, c.n)
+			m.addLexiconHits(c.label, c.n)
 		}
 		if out.noHit {
 			m.NoHitArticles.Inc()
 		}
 		m.Sentiment.Observe(out.article.Sentiment)
 		m.RegulatoryRisk.Observe(out.article.RegulatoryRisk)
-		for i, stage := range []string{"tokenize", "score", "attribute"} {
-			m.StageDuration.WithLabelValues(stage).Observe(it.elapsed[i].Seconds())
+		for i, o := range m.stages {
+			o.Observe(it.elapsed[i].Seconds())
 		}
 	}
 	return nil

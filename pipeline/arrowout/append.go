@@ -8,20 +8,28 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/bitutil"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
-// rowAppender appends rows to the column builders of a RecordBuilder, a
-// batch at a time. It holds each column's getter with the column's builder
-// as its concrete type, grouped by kind, so a row is appended with direct
-// calls, not an interface call and a type assertion per value.
+// rowAppender appends rows a batch at a time, to the column builders of
+// a RecordBuilder or to plain slices it makes arrays of (record). It holds
+// each column's getter, with the column's builder as its concrete type,
+// grouped by kind, so a row is appended with direct calls, not an
+// interface call and a type assertion per value.
 //
 // Fixed-width values of columns without nulls are gathered in plain
 // slices, kept from batch to batch, and handed to their builders with one
 // AppendValues per column and batch (finish): a slice append per value
-// instead of a capacity check and a validity bit. Strings, lists and
-// nullable columns go to their builders row by row, into buffers sized
-// from the batch before (reserve).
+// instead of a capacity check and a validity bit. The strings of string
+// and list columns are gathered too, their bytes, offsets and validity
+// bits, and made arrays of a batch without a builder (record): a builder
+// appends an offset through a function value, checks capacities twice and
+// sets a validity bit per string. Nullable float64 columns go to their
+// builders row by row.
 type rowAppender[T any] struct {
+	mem      memory.Allocator // of the gathered strings' arrays
+	schema   *arrow.Schema
 	strs     []strField[T]
 	lists    []listField[T]
 	nullF64s []nullF64Field[T]
@@ -32,18 +40,102 @@ type rowAppender[T any] struct {
 	cats     []catField[T]
 }
 
-type strField[T any] struct {
-	b        *array.StringBuilder
-	get      func(*T) string
-	nullable bool // "" is written as null
-	data     int  // bytes in the last batch
+// strBatch is a batch of strings, gathered: string k is
+// data[offs[k]:offs[k+1]]. Its slices are kept from batch to batch.
+type strBatch struct {
+	offs []int32 // 0, then the end of each string
+	data []byte
 }
 
+func newStrBatch() strBatch { return strBatch{offs: []int32{0}} }
+
+func (g *strBatch) add(v string) {
+	g.data = append(g.data, v...)
+	g.offs = append(g.offs, int32(len(g.data)))
+}
+
+// len returns the number of strings.
+func (g *strBatch) len() int { return len(g.offs) - 1 }
+
+// arrayData returns the strings as the data of a utf8 array, in buffers
+// of mem as long as the offsets and bytes (a builder trims its buffers to
+// those), and empties g. The strings whose bit is clear in valid, their
+// validity bitmap, are null, nulls of them; with none the array has no
+// bitmap, and the file has none either way.
+func (g *strBatch) arrayData(mem memory.Allocator, valid []byte, nulls int) arrow.ArrayData {
+	if len(g.data) > math.MaxInt32 {
+		// As a builder's Append does, if built with the debug tag.
+		panic("arrowout: a batch's strings exceed the 2 GiB of utf8 offsets")
+	}
+	n := g.len()
+	var bitmap *memory.Buffer
+	if nulls > 0 {
+		// As long as a builder's, grown a row at a time to the least
+		// power of two that holds the rows (NextPowerOf2(x) is above x):
+		// the IPC writer writes a bitmap as it is when it is no longer
+		// than the rows' bits padded to 64 bytes.
+		bitmap = memory.NewResizableBuffer(mem)
+		bitmap.Resize(bitutil.CeilByte(bitutil.NextPowerOf2(n-1)) / 8)
+		clear(bitmap.Bytes()[copy(bitmap.Bytes(), valid):])
+		defer bitmap.Release()
+	}
+	offs, data := copyBuffer(mem, arrow.Int32Traits.CastToBytes(g.offs)), copyBuffer(mem, g.data)
+	defer offs.Release()
+	defer data.Release()
+	g.offs, g.data = g.offs[:1], g.data[:0]
+	return array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{bitmap, offs, data}, nil, nulls, 0)
+}
+
+// copyBuffer returns a buffer of mem holding a copy of b.
+func copyBuffer(mem memory.Allocator, b []byte) *memory.Buffer {
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(len(b))
+	copy(buf.Bytes(), b)
+	return buf
+}
+
+// strField is a string column; its strings are gathered. A nullable
+// column writes "" as null.
+type strField[T any] struct {
+	i        int // the column's index in the schema
+	get      func(*T) string
+	nullable bool
+	strBatch
+	valid []byte // nullable: the validity bitmap of the batch's strings
+	nulls int
+}
+
+// add appends v, a null if it is "" in a nullable column.
+func (f *strField[T]) add(v string) {
+	if f.nullable {
+		k := f.len()
+		if k%8 == 0 {
+			f.valid = append(f.valid, 0)
+		}
+		if v != "" {
+			f.valid[k/8] |= 1 << (k % 8)
+		} else {
+			f.nulls++
+		}
+	}
+	f.strBatch.add(v)
+}
+
+// arrayData returns the batch's strings as the data of an array, and
+// empties f.
+func (f *strField[T]) arrayData(mem memory.Allocator) arrow.ArrayData {
+	d := f.strBatch.arrayData(mem, f.valid, f.nulls)
+	f.valid, f.nulls = f.valid[:0], 0
+	return d
+}
+
+// listField is a list<utf8> column; the lists are never null, nor their
+// items. Its lists' offsets and items are gathered.
 type listField[T any] struct {
-	b           *array.ListBuilder
-	vb          *array.StringBuilder // b's value builder
-	get         func(*T) []string
-	items, data int // strings and their bytes in the last batch
+	i     int // the column's index in the schema
+	get   func(*T) []string
+	offs  []int32 // 0, then the end of each list in items
+	items strBatch
 }
 
 // nullF64Field is a nullable float64 column; NaN is written as null.
@@ -83,16 +175,17 @@ type catField[T any] struct {
 // newRowAppender types the builders of rb, whose schema is tbl's. A
 // getter that does not match its column's type is a mistake in schema.go
 // and panics, when the first writer of the table opens.
-func newRowAppender[T any](tbl *table[T], rb *array.RecordBuilder) rowAppender[T] {
-	var a rowAppender[T]
+func newRowAppender[T any](tbl *table[T], rb *array.RecordBuilder, mem memory.Allocator) rowAppender[T] {
+	a := rowAppender[T]{mem: mem, schema: rb.Schema()}
 	for i, c := range tbl.cols {
 		b := rb.Field(i)
 		switch get := c.get.(type) {
 		case func(*T) string:
-			a.strs = append(a.strs, strField[T]{b: b.(*array.StringBuilder), get: get, nullable: c.nullable})
+			_ = b.(*array.StringBuilder) // the type check the others make
+			a.strs = append(a.strs, strField[T]{i: i, get: get, nullable: c.nullable, strBatch: newStrBatch()})
 		case func(*T) []string:
-			lb := b.(*array.ListBuilder)
-			a.lists = append(a.lists, listField[T]{b: lb, vb: lb.ValueBuilder().(*array.StringBuilder), get: get})
+			_ = b.(*array.ListBuilder)
+			a.lists = append(a.lists, listField[T]{i: i, get: get, offs: []int32{0}, items: newStrBatch()})
 		case func(*T) float64:
 			if c.nullable {
 				a.nullF64s = append(a.nullF64s, nullF64Field[T]{b: b.(*array.Float64Builder), get: get})
@@ -104,7 +197,7 @@ func newRowAppender[T any](tbl *table[T], rb *array.RecordBuilder) rowAppender[T
 		case func(*T) bool:
 			a.bools = append(a.bools, fixedField[T, bool]{gathered[bool]{b: b.(*array.BooleanBuilder)}, get})
 		case func(*T) time.Time:
-			a.dates = append(a.dates, dateField[T]{gathered[arrow.Date32]{b: b.(*array.Date32Builder)}, get})
+			a.dates = append(a.dates, newDateField(b.(*array.Date32Builder), get))
 		case catValue[T]:
 			if get.i == 0 {
 				a.cats = append(a.cats, catField[T]{get: get.vec})
@@ -125,20 +218,18 @@ func newRowAppender[T any](tbl *table[T], rb *array.RecordBuilder) rowAppender[T
 }
 
 // append appends row r. The order of the columns does not matter: each
-// has its own builder.
+// has its own builder or slices.
 func (a *rowAppender[T]) append(r *T) {
-	for _, f := range a.strs {
-		if v := f.get(r); v != "" || !f.nullable {
-			f.b.Append(v)
-		} else {
-			f.b.AppendNull()
-		}
+	for i := range a.strs {
+		f := &a.strs[i]
+		f.add(f.get(r))
 	}
-	for _, f := range a.lists {
-		f.b.Append(true)
+	for i := range a.lists {
+		f := &a.lists[i]
 		for _, v := range f.get(r) {
-			f.vb.Append(v)
+			f.items.add(v)
 		}
+		f.offs = append(f.offs, int32(f.items.len()))
 	}
 	for _, f := range a.nullF64s {
 		if v := f.get(r); !math.IsNaN(v) {
@@ -202,13 +293,41 @@ func (a *rowAppender[T]) finish() {
 		}
 		f.vals = f.vals[:0]
 	}
+}
+
+// record returns the finished batch of rows as a record: the gathered
+// strings' and lists' arrays, and those of rb's builders for the other
+// columns, as rb.NewRecord makes them.
+func (a *rowAppender[T]) record(rb *array.RecordBuilder) arrow.Record {
+	cols := make([]arrow.Array, a.schema.NumFields())
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
 	for i := range a.strs {
-		a.strs[i].data = a.strs[i].b.DataLen()
+		f := &a.strs[i]
+		d := f.arrayData(a.mem)
+		cols[f.i] = array.MakeFromData(d)
+		d.Release()
 	}
 	for i := range a.lists {
 		f := &a.lists[i]
-		f.items, f.data = f.vb.Len(), f.vb.DataLen()
+		items := f.items.arrayData(a.mem, nil, 0)
+		offs := copyBuffer(a.mem, arrow.Int32Traits.CastToBytes(f.offs))
+		d := array.NewData(a.schema.Field(f.i).Type, len(f.offs)-1, []*memory.Buffer{nil, offs}, []arrow.ArrayData{items}, 0, 0)
+		items.Release()
+		offs.Release()
+		f.offs = f.offs[:1]
+		cols[f.i] = array.MakeFromData(d)
+		d.Release()
 	}
+	for i := range cols {
+		if cols[i] == nil {
+			cols[i] = rb.Field(i).NewArray()
+		}
+	}
+	return array.NewRecord(a.schema, cols, int64(cols[0].Len()))
 }
 
 // dateField is a date32 column: the getter's time is converted as it is
@@ -216,9 +335,26 @@ func (a *rowAppender[T]) finish() {
 type dateField[T any] struct {
 	gathered[arrow.Date32]
 	get func(*T) time.Time
+	// last is the time of the row before and day its date (the zero
+	// time's before the first row): rows come in runs of one time, an
+	// article's mentions or an archive's days, and toDate32 costs two
+	// calendar conversions.
+	last time.Time
+	day  arrow.Date32
 }
 
-func (f *dateField[T]) gather(r *T) { f.vals = append(f.vals, toDate32(f.get(r))) }
+func newDateField[T any](b *array.Date32Builder, get func(*T) time.Time) dateField[T] {
+	return dateField[T]{gathered: gathered[arrow.Date32]{b: b}, get: get, day: toDate32(time.Time{})}
+}
+
+func (f *dateField[T]) gather(r *T) {
+	// ==, not Equal: the same instant in another location may be another
+	// day.
+	if t := f.get(r); t != f.last {
+		f.last, f.day = t, toDate32(t)
+	}
+	f.vals = append(f.vals, f.day)
+}
 
 // gather keeps row r's value for the batch.
 func (f *fixedField[T, V]) gather(r *T) { f.vals = append(f.vals, f.get(r)) }
@@ -230,37 +366,4 @@ func (f *gathered[V]) finish() {
 	f.b.Resize(len(f.vals))
 	f.b.AppendValues(f.vals, nil)
 	f.vals = f.vals[:0]
-}
-
-// reserve makes room in the empty string and list builders for a batch of
-// rows like the last one finished, an eighth more for the strings' bytes
-// and the lists' items, so the buffers are allocated once per batch
-// instead of doubling their way up from nothing, copying as they go. It
-// sizes with Resize, which allocates what it is asked for: Reserve(n)
-// rounds up to the power of two above n, twice a full batch.
-//
-// The file holds the same bytes either way: the builders trim the offset
-// and value buffers to the values when the batch becomes a record, and
-// the IPC writer drops the validity bitmap of a column without nulls. A
-// column with nulls has its validity bitmap written as it is, though, when
-// it is no longer than the rows need rounded up to 64 bytes: one sized for
-// a whole batch would be written longer than a grown one in a short last
-// batch. So nullable columns are left to grow as they did, but for the
-// bytes of their strings.
-func (a *rowAppender[T]) reserve(rows int) {
-	for _, f := range a.strs {
-		if !f.nullable {
-			f.b.Resize(rows)
-		}
-		f.b.ReserveData(f.data + f.data/8)
-	}
-	for _, f := range a.lists {
-		// A list builder sizes its offsets as its rows: one more ends the
-		// last list.
-		f.b.Resize(rows + 1)
-		if f.items > 0 {
-			f.vb.Resize(f.items + f.items/8)
-			f.vb.ReserveData(f.data + f.data/8)
-		}
-	}
 }

@@ -18,18 +18,19 @@ import (
 )
 
 // The writer appends rows in its own ways (typed builders, values gathered
-// per batch, buffers sized from the last batch); the tests here hold its
-// files to the bytes of plain appends, value by value through
-// array.Builder, around every batch boundary and with every pattern of
-// nulls.
+// per batch, string arrays made without a builder, dates converted once
+// per run of equal times); the tests here hold its files to the bytes of
+// plain appends, value by value through array.Builder, around every batch
+// boundary and with every pattern of nulls.
 
 // edgeRowCounts are row counts around the batch sizes, per file
 // extension: an empty file, a lone row, batches that end short of, at and
 // past DefaultBatchRows or ParquetRowGroupRows, and a last batch too short
-// for a 64-byte validity bitmap.
+// for a 64-byte validity bitmap, of a power of two rows among them (a
+// builder's bitmap holds them exactly).
 var edgeRowCounts = map[string][]int{
-	".arrow": {0, 1, 3, 511, 512, 513, DefaultBatchRows - 1, DefaultBatchRows, DefaultBatchRows + 1,
-		2*DefaultBatchRows + 5, 3*DefaultBatchRows + 700},
+	".arrow": {0, 1, 3, 8, 9, 256, 511, 512, 513, DefaultBatchRows - 1, DefaultBatchRows, DefaultBatchRows + 1,
+		DefaultBatchRows + 64, 2*DefaultBatchRows + 5, 3*DefaultBatchRows + 700},
 	".parquet": {0, 3, 513, ParquetRowGroupRows + 3},
 }
 
@@ -106,16 +107,34 @@ func edgeNullString(rng *rand.Rand, m nullMode, i, n int) string {
 	return "n" + edgeString(rng, "", i)
 }
 
-func edgeDate(rng *rand.Rand) time.Time {
-	return day(1960, 1, 1).AddDate(0, 0, rng.IntN(40000))
+// edgeZone is a location west of UTC: midnight UTC is the day before
+// there.
+var edgeZone = time.FixedZone("edge", -5*3600)
+
+// edgeDate returns the date of row i, whose previous row has date prev:
+// the zero time for the first row, then mostly prev, so that dates come
+// in runs as an article's mentions do, now and then prev's instant in
+// another location, another day there, or a random date.
+func edgeDate(rng *rand.Rand, i int, prev time.Time) time.Time {
+	switch {
+	case i == 0:
+		return time.Time{}
+	case rng.IntN(10) == 0:
+		return prev.In(edgeZone)
+	case rng.IntN(3) == 0:
+		return day(1960, 1, 1).AddDate(0, 0, rng.IntN(40000))
+	}
+	return prev
 }
 
 func edgeArticles(n int, m nullMode) []Article {
 	rng := rand.New(rand.NewPCG(uint64(n), uint64(m)))
 	out := make([]Article, n)
+	var prev time.Time
 	for i := range out {
+		prev = edgeDate(rng, i, prev)
 		out[i] = Article{
-			ArticleID: fmt.Sprintf("a%d", i), Published: edgeDate(rng), PublishedPrecision: "day",
+			ArticleID: fmt.Sprintf("a%d", i), Published: prev, PublishedPrecision: "day",
 			Source: edgeNullString(rng, m, i, n), URL: edgeNullString(rng, m, i, n), Title: edgeString(rng, "T", i),
 			File: "f.jsonl", NTokens: rng.Int32(), NSentences: -rng.Int32(), NCompanies: int32(i),
 			Sentiment: rng.NormFloat64(), SentimentLabel: "neutral", SentimentHits: int32(i % 7),
@@ -129,9 +148,11 @@ func edgeArticles(n int, m nullMode) []Article {
 func edgeMentions(n int, m nullMode) []Mention {
 	rng := rand.New(rand.NewPCG(uint64(n), uint64(m)+10))
 	out := make([]Mention, n)
+	var prev time.Time
 	for i := range out {
+		prev = edgeDate(rng, i, prev)
 		out[i] = Mention{
-			ArticleID: fmt.Sprintf("a%d", i/3), Published: edgeDate(rng), CompanyID: edgeString(rng, "c", i),
+			ArticleID: fmt.Sprintf("a%d", i/3), Published: prev, CompanyID: edgeString(rng, "c", i),
 			CompanyName: edgeString(rng, "C", i), NMentions: int32(1 + i%9), Matched: edgeList(rng, i),
 			FirstOffset: rng.Int32(), Relevance: rng.Float64() * 100, Sentiment: rng.NormFloat64(),
 			RegulatoryRisk: rng.Float64(), RiskCategories: edgeCats(rng), Novelty: 100 * rng.Float64(),
@@ -144,9 +165,11 @@ func edgeMentions(n int, m nullMode) []Mention {
 func edgeDays(n int, m nullMode) []CompanyDay {
 	rng := rand.New(rand.NewPCG(uint64(n), uint64(m)+20))
 	out := make([]CompanyDay, n)
+	var prev time.Time
 	for i := range out {
+		prev = edgeDate(rng, i, prev)
 		out[i] = CompanyDay{
-			CompanyID: edgeString(rng, "c", i), CompanyName: edgeString(rng, "C", i), Date: edgeDate(rng),
+			CompanyID: edgeString(rng, "c", i), CompanyName: edgeString(rng, "C", i), Date: prev,
 			NArticles: int32(i), NMentions: rng.Int32(), SentimentMean: rng.NormFloat64(),
 			SentimentWeighted: rng.NormFloat64(), RegulatoryRiskMean: rng.Float64(), RegulatoryRiskMax: rng.Float64(),
 			RegulatoryRiskWeighted: rng.Float64(), SentimentStd: edgeFloat(rng, m, i, n),
@@ -279,6 +302,7 @@ func TestWriteBytesAsPlainAppends(t *testing.T) {
 // of rows and pattern of nulls.
 func FuzzWriteBytes(f *testing.F) {
 	f.Add(uint16(1), uint8(someNull), false)
+	f.Add(uint16(8), uint8(someNull), false) // a power of two rows: found by the fuzzer
 	f.Add(uint16(DefaultBatchRows+100), uint8(lateNull), true)
 	f.Fuzz(func(t *testing.T, n uint16, mode uint8, parquet bool) {
 		rows, m := int(n)%(3*DefaultBatchRows), nullMode(mode%4)

@@ -176,9 +176,8 @@ type Writer[T any] struct {
 	// to the column getters (func values), would make Write allocate a
 	// copy of every row.
 	row   T
-	sized bool // a batch was flushed: app reserves room for the next
-	pend  int  // rows in the builders
-	batch int  // rows per record batch
+	pend  int // rows in the builders
+	batch int // rows per record batch
 	rows  int64
 	state int // open, sealed, closed or aborted
 	// carry holds slices of records given to writeRecord that do not yet
@@ -314,7 +313,7 @@ func newWriter[T any](path string, mem memory.Allocator, meta Metadata, tbl *tab
 	}
 	w.fw = fw
 	w.bld = array.NewRecordBuilder(mem, schema)
-	w.app = newRowAppender(tbl, w.bld)
+	w.app = newRowAppender(tbl, w.bld, mem)
 	return w, nil
 }
 
@@ -333,9 +332,6 @@ func (w *Writer[T]) Write(row T) error {
 func (w *Writer[T]) put(r *T) error {
 	if w.state != stateOpen {
 		return fmt.Errorf("write %s: %w", w.tbl.name, errClosed)
-	}
-	if w.pend == 0 && w.sized {
-		w.app.reserve(w.batch)
 	}
 	w.app.append(r)
 	w.pend++
@@ -432,8 +428,7 @@ func (w *Writer[T]) flush() error {
 		return nil
 	}
 	w.app.finish()
-	w.sized = true
-	rec := w.bld.NewRecord()
+	rec := w.app.record(w.bld)
 	defer rec.Release()
 	w.pend = 0
 	if err := w.fw.Write(rec); err != nil {
