@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -117,38 +119,102 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 		return -1, 0, 0
 	}
 	r := t.words[i]
+	if t.mayPhrase(r, ix.bit, ix.slot, i, end) {
+		return ix.lookupPhrase(t, r, i, end)
+	}
+	return r.alone(ix.slot, t.toks[i].Kind)
+}
+
+// mayPhrase reports whether a phrase of the index with bit and slot may
+// start at token i, word r, and end by end: whether r starts one and the
+// next token's signature is among their second words'. Most candidates
+// stop at the bit, which is in r's first cache line.
+func (t *tokens) mayPhrase(r *word, bit uint8, slot, i, end int) bool {
+	return r.phrases&bit != 0 && i+1 < end && r.seconds[slot]&(1<<t.sig6[i+1]) != 0
+}
+
+// lookupPhrase is lookup at a token i, word r, where mayPhrase holds: the
+// longest phrase that matches, else the word alone.
+func (ix *index) lookupPhrase(t *tokens, r *word, i, end int) (entry int, n int, via Via) {
 	toks := t.toks
-	if r.phrases&ix.bit != 0 && i+1 < end && r.seconds[ix.slot]&(1<<t.sig6[i+1]) != 0 {
-		info := r.exact
-		phrases := info.phrases[ix.slot]
-		if second := info.second[ix.slot]; second != nil && !second[toks[i+1].Norm] {
-			phrases = nil
+	info := r.exact
+	phrases := info.phrases[ix.slot]
+	if second := info.second[ix.slot]; second != nil && !second[toks[i+1].Norm] {
+		phrases = nil
+	}
+	for _, p := range phrases {
+		n := len(p.rest) + 2
+		if i+n > end || toks[i+1].Norm != p.second {
+			continue
 		}
-		for _, p := range phrases {
-			n := len(p.rest) + 2
-			if i+n > end || toks[i+1].Norm != p.second {
-				continue
+		ok := true
+		for k, w := range p.rest {
+			if toks[i+2+k].Norm != w {
+				ok = false
+				break
 			}
-			ok := true
-			for k, w := range p.rest {
-				if toks[i+2+k].Norm != w {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				return int(p.entry), n, Exact
-			}
+		}
+		if ok {
+			return int(p.entry), n, Exact
 		}
 	}
-	// The word alone: its exact entry, or a fuzzy route, which depends on
-	// the word alone and costs a stemmer and a decompounder run, so it was
-	// resolved once per word (vocabulary.build).
-	v := r.direct[ix.slot]
-	if v.entry < 0 || (v.via != Exact && toks[i].Kind != tokenize.Word) {
+	return r.alone(ix.slot, toks[i].Kind)
+}
+
+// alone is the match of index slot at a word on its own, a token of kind:
+// its exact entry, or a fuzzy route, which depends on the word alone and
+// costs a stemmer and a decompounder run, so it was resolved once per word
+// (vocabulary.build).
+func (r *word) alone(slot int, kind tokenize.Kind) (entry int, n int, via Via) {
+	v := r.direct[slot]
+	if v.entry < 0 || (v.via != Exact && kind != tokenize.Word) {
 		return -1, 0, 0
 	}
 	return int(v.entry), 1, v.via
+}
+
+// candidate returns the first token from i on and before last where an
+// index with a bit in mask may match, or last for none. It reads the may
+// bits of 8 tokens at once from mayWide: a branch per token on its bits
+// would mispredict every few tokens.
+func (t *tokens) candidate(mask uint8, i, last int) int {
+	lanes := uint64(mask) * 0x0101010101010101 // mask in each byte
+	for ; i < last; i += 8 {
+		if m := binary.LittleEndian.Uint64(t.mayWide[i:i+8]) & lanes; m != 0 {
+			return min(i+bits.TrailingZeros64(m)/8, last)
+		}
+	}
+	return last
+}
+
+// next finds the first match of ix at or after token i and before last,
+// skipping the tokens marked in used (nil: none). It returns where the
+// match starts, its entry, length and route, or at == last for none. It
+// is lookup over the candidates of ix, with the one-word case inline:
+// most candidates start no phrase of ix.
+func (t *tokens) next(ix *index, i, last int, used []bool) (at, entry, n int, via Via) {
+	bit, slot := ix.bit, ix.slot // kept in registers across the calls
+	toks, words := t.toks, t.words
+	for {
+		if i = t.candidate(bit, i, last); i == last {
+			break
+		}
+		if used != nil && used[i] {
+			i++
+			continue
+		}
+		r := words[i]
+		if t.mayPhrase(r, bit, slot, i, last) {
+			entry, n, via = ix.lookupPhrase(t, r, i, last)
+		} else {
+			entry, n, via = r.alone(slot, toks[i].Kind)
+		}
+		if entry >= 0 {
+			return i, entry, n, via
+		}
+		i++
+	}
+	return last, -1, 0, 0
 }
 
 // fuzzyLookup tries the folded, stem and compound routes for one word.

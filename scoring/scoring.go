@@ -256,6 +256,44 @@ func wordFlags(norm string) uint8 {
 	return 0
 }
 
+// markClauses sets clauseOf[i] for the tokens of the sentence first:last,
+// numbering its clauses from clause on, and returns the number after its
+// last clause with the OR of the tokens' may bits and of their flags. It
+// is a function of its own so that its loop keeps its state in registers.
+func markClauses(tk *tokens, first, last int, clauseOf []int, clause int) (next int, may, flags uint8) {
+	toks := tk.toks
+	sFlags := tk.flags[first:last]
+	sMay, sClause := tk.mayBits[first:last], clauseOf[first:last]
+	// Cut to the same length: the loop needs no bounds checks.
+	sMay, sClause = sMay[:len(sFlags)], sClause[:len(sFlags)]
+	fresh := true // at the start of a clause
+	for k, fl := range sFlags {
+		may |= sMay[k]
+		flags |= fl
+		if !fresh && fl&flagStartsClause != 0 {
+			clause++
+		}
+		sClause[k] = clause
+		fresh = false
+		if fl&flagEndsClause != 0 && toks[first+k].Kind == tokenize.Punct && first+k+1 < last {
+			clause++
+			fresh = true
+		}
+	}
+	return clause + 1, may, flags
+}
+
+// markMasked marks the masked tokens of a sentence as used: then no lexicon
+// matches them.
+func markMasked(mask, used []bool) {
+	used = used[:len(mask)] // no bounds checks below
+	for k, m := range mask {
+		if m {
+			used[k] = true
+		}
+	}
+}
+
 // shift is a shifter found at a token.
 type shift struct {
 	at     int // token index
@@ -306,43 +344,22 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 	var shifts []shift
 	for _, sent := range tok.Sentences {
 		first, last := sent.First, sent.Last
-		fresh := true // at the start of a clause
 		// What any token of the sentence may be: the loops below that
 		// would find nothing are skipped (most sentences have no actor,
 		// no direction pair and no quote).
 		var may, flags uint8
-		for i := first; i < last; i++ {
-			fl := tk.flags[i]
-			may |= tk.mayBits[i]
-			flags |= fl
-			if !fresh && fl&flagStartsClause != 0 {
-				clause++
-			}
-			res.ClauseOf[i] = clause
-			fresh = false
-			if fl&flagEndsClause != 0 && toks[i].Kind == tokenize.Punct && i+1 < last {
-				clause++
-				fresh = true
-			}
-		}
-		clause++
+		clause, may, flags = markClauses(tk, first, last, res.ClauseOf, clause)
 		shifts = shifts[:0]
-		from := first
-		if may&s.shiftIx.bit == 0 {
-			from = last // no shifter in the sentence
-		}
-		for i := from; i < last; {
-			if !tk.may(i, s.shiftIx) {
-				i++
-				continue
-			}
-			if e, n, _ := s.shiftIx.lookup(tk, i, last); e >= 0 {
+		if may&s.shiftIx.bit != 0 { // else no shifter in the sentence
+			for i := first; ; {
+				at, e, n, _ := tk.next(s.shiftIx, i, last, nil)
+				if at == last {
+					break
+				}
 				sh := &s.shifters[e]
-				shifts = append(shifts, shift{at: i, n: n, kind: sh.Kind, factor: sh.Factor, term: sh.Term})
-				i += n
-				continue
+				shifts = append(shifts, shift{at: at, n: n, kind: sh.Kind, factor: sh.Factor, term: sh.Term})
+				i = at + n
 			}
-			i++
 		}
 		question := last > first && toks[last-1].Norm == "?"
 		quoted := reuse(res.quoted, last-first)
@@ -351,10 +368,8 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		}
 		res.quoted = quoted
 		inTitle := titleLen > 0 && sent.Start < titleLen
-		for i := first; i < last && i < len(mask); i++ { // masked tokens count as used
-			if mask[i] {
-				used[i] = true
-			}
+		if first < len(mask) {
+			markMasked(mask[first:min(last, len(mask))], used[first:])
 		}
 		start := len(res.Hits)
 		if may&s.verbIx.bit != 0 && may&s.objIx.bit != 0 { // a pair needs both
@@ -366,14 +381,13 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 		// regulator acting is news (DNB waarschuwt banken).
 		boost := 0.0
 		actorHit := -1
-		from = first
+		from := first
 		if may&s.actorIx.bit == 0 {
 			from = last // no actor in the sentence
 		}
 		for i := from; i < last; {
-			if !tk.may(i, s.actorIx) { // actor prefixes set the bit too
-				i++
-				continue
+			if i = tk.candidate(s.actorIx.bit, i, last); i == last { // actor prefixes set the bit too
+				break
 			}
 			e, n, _ := s.actorIx.lookup(tk, i, last)
 			if e >= 0 && s.actors[e].CaseSensitive && !toks[i].Upper {
@@ -410,8 +424,11 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 			hit.Clause = res.ClauseOf[hit.First]
 			hit.Factor = 1
 			n0 := len(res.shifts)
-			hit.Shifts = res.shifts[n0:n0] // the shifts below fill the arena's spare room
-			s.applyShifts(hit, shifts, res.ClauseOf, toks, last)
+			// The shifts below fill the arena's spare room.
+			hit.Shifts = res.shifts[n0:n0]
+			if len(shifts) > 0 { // a sentence without shifters has nothing to apply
+				s.applyShifts(hit, shifts, res.ClauseOf, toks, last)
+			}
 			if quoted[hit.First-first] {
 				hit.shift("quote", quoteFactor)
 			}
@@ -425,7 +442,11 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 				hit.shift("actor", 1+actorBoost*boost)
 			}
 			hit.Weight = hit.Base * hit.Factor
-			res.shifts = keepShifts(res.shifts, hit, n0)
+			if len(hit.Shifts) == 0 {
+				hit.Shifts = nil // as keepShifts would: most hits are not shifted
+			} else {
+				res.shifts = keepShifts(res.shifts, hit, n0)
+			}
 		}
 	}
 	weights := reuse(res.weights, len(res.Hits))
@@ -473,11 +494,10 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 	verbs, objs := res.verbs[:0], res.objs[:0]
 	defer func() { res.verbs, res.objs = verbs, objs }()
 	for i := first; i < last; {
-		if used[i] {
-			i++
-			continue
+		if i = tk.candidate(s.verbIx.bit|s.objIx.bit, i, last); i == last {
+			break
 		}
-		if !tk.may(i, s.verbIx) && !tk.may(i, s.objIx) {
+		if used[i] {
 			i++
 			continue
 		}
@@ -533,52 +553,48 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 // may be.
 func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result, used []bool) {
 	toks := tk.toks
-	from := first
-	if may&s.sentIx.bit == 0 {
-		from = last // no sentiment entry in the sentence
-	}
-	for i := from; i < last; {
-		if used[i] {
-			i++
-			continue
-		}
-		if !tk.may(i, s.sentIx) {
-			i++
-			continue
-		}
-		if e, n, v := s.sentIx.lookup(tk, i, last); e >= 0 {
+	if may&s.sentIx.bit != 0 { // else no sentiment entry in the sentence
+		for i := first; ; {
+			at, e, n, v := tk.next(s.sentIx, i, last, used)
+			if at == last {
+				break
+			}
 			t := &s.sentiment[e]
-			res.Hits = append(res.Hits, Hit{
-				Kind: Sentiment, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
-				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Via: v, Base: t.Weight,
-				name: s.sentName[e],
-			})
-			i += n
-			continue
+			h := res.addHit()
+			h.Kind, h.First, h.N, h.Start, h.End = Sentiment, at, n, toks[at].Start, toks[at+n-1].End
+			h.Sentence, h.Term, h.Lexicon, h.Via, h.Base = toks[at].Sentence, t.Term, t.Lexicon, v, t.Weight
+			h.name = s.sentName[e]
+			i = at + n
 		}
-		i++
 	}
-	from = first
-	if may&s.regIx.bit == 0 {
-		from = last // no regulatory entry in the sentence
-	}
-	for i := from; i < last; {
-		if !tk.may(i, s.regIx) {
-			i++
-			continue
-		}
-		if e, n, v := s.regIx.lookup(tk, i, last); e >= 0 {
+	if may&s.regIx.bit != 0 { // else no regulatory entry in the sentence
+		for i := first; ; {
+			at, e, n, v := tk.next(s.regIx, i, last, nil)
+			if at == last {
+				break
+			}
 			t := &s.regulatory[e]
-			res.Hits = append(res.Hits, Hit{
-				Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End,
-				Sentence: toks[i].Sentence, Term: t.Term, Lexicon: t.Lexicon, Category: t.Category, Via: v, Base: t.Weight,
-				cat: s.regCat[e], name: s.regName[e],
-			})
-			i += n
-			continue
+			h := res.addHit()
+			h.Kind, h.First, h.N, h.Start, h.End = Regulatory, at, n, toks[at].Start, toks[at+n-1].End
+			h.Sentence, h.Term, h.Lexicon, h.Category, h.Via, h.Base = toks[at].Sentence, t.Term, t.Lexicon, t.Category, v, t.Weight
+			h.cat, h.name = s.regCat[e], s.regName[e]
+			i = at + n
 		}
-		i++
 	}
+}
+
+// addHit appends a zero Hit to res.Hits and returns it to be filled in
+// place: a Hit is large, and a composite literal would be built on the
+// stack and then copied.
+func (res *Result) addHit() *Hit {
+	n := len(res.Hits)
+	if n == cap(res.Hits) {
+		res.Hits = append(res.Hits, Hit{})
+	} else {
+		res.Hits = res.Hits[:n+1]
+		res.Hits[n] = Hit{}
+	}
+	return &res.Hits[n]
 }
 
 // Shift is one factor applied to a hit and what applied it.
@@ -724,10 +740,18 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 	default:
 		catAdv, catRel = make([]float64, len(cats)), make([]float64, len(cats))
 	}
-	for i := range hits {
+	weights = weights[:len(hits)]
+	for i := 0; i < len(weights); i++ {
 		f := weights[i]
 		if f == 0 {
-			continue // not attributed: the hit itself need not be read
+			// Not attributed: the hit itself need not be read. A company
+			// is given a share of the hits of a few sentences
+			// (entities.Attribute): skip the zeros after this one four at
+			// a time.
+			for i+4 < len(weights) && zeros4((*[4]float64)(weights[i+1:i+5])) {
+				i += 4
+			}
+			continue
 		}
 		h := &hits[i]
 		w := h.Weight * f
@@ -763,10 +787,26 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 	return sentiment, risk
 }
 
+// zeros4 reports whether all of q are ±0 (== 0): x<<1 drops the sign bit.
+func zeros4(q *[4]float64) bool {
+	return (math.Float64bits(q[0])|math.Float64bits(q[1])|math.Float64bits(q[2])|math.Float64bits(q[3]))<<1 == 0
+}
+
+// riskOf is the risk of adverse and relief weight. It inlines for most
+// categories of most texts, which have neither: then the formula gives 0
+// (1 − e⁰), and so does riskOf for any relief ≥ 0 (NaN aside).
 func riskOf(adverse, relief float64) float64 {
+	if adverse == 0 && relief >= 0 {
+		return 0
+	}
+	return saturate(adverse, relief)
+}
+
+// saturate is riskOf's formula.
+func saturate(adverse, relief float64) float64 {
 	v := math.Max(0, adverse-reliefShare*relief)
 	if v == 0 {
-		return 0 // 1 − e⁰, without the call: most categories of most texts
+		return 0 // 1 − e⁰, without the call
 	}
 	return 1 - math.Exp(-v/riskScale)
 }

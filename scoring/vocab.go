@@ -8,13 +8,15 @@ import (
 
 // Index slots: every index of a Scorer has a slot in wordInfo, so one map
 // lookup per token resolves the exact entries of all lexicons at once.
+// The most looked-up indexes come first: their word.direct entries share
+// the word's first cache line.
 const (
-	slotShift = iota
+	slotSentiment = iota
+	slotRegulatory
+	slotShift
 	slotActor
 	slotVerb
 	slotObject
-	slotSentiment
-	slotRegulatory
 	numSlots
 )
 
@@ -45,21 +47,24 @@ const manyPhrases = 4
 // all, so the many tokens that match nothing cost one bit test per index;
 // the actor bit is also set when the part before a hyphen is an actor.
 type word struct {
-	norm  string    // the normalised form it was resolved from (its own copy)
-	exact *wordInfo // nil: the word starts no entry
+	// The fields up to direct[slotVerb] fill the first cache line (a word
+	// is 128 bytes, so 64-byte aligned): resolve and a one-word lookup
+	// read nothing else.
+	phrases uint8  // bit k: a phrase of index k starts with the word
+	may     uint8  // bit k: index k can match at the word
+	flags   uint8  // what the word is to clause and quote rules (flag…)
+	actor   int32  // actor entry of the part before a hyphen (DNB-topman), −1 for none
+	norm    string // the normalised form it was resolved from (its own copy)
 	// direct is index k's match of the word on its own: its one-word entry,
 	// else its fuzzy route (via not Exact; those apply to words only).
 	// Where no phrase of index k starts with the word (phrases bit k
 	// clear), the lookup ends here without reading exact.
 	direct [numSlots]memoVal
+	exact  *wordInfo // nil: the word starts no entry
 	// seconds[k] has bit sig6(w) set for the second word w of every
 	// phrase of index k that starts with the word: the next token's bit
 	// rules out most phrase candidates before their words are read.
 	seconds [numSlots]uint64
-	phrases uint8
-	may     uint8
-	flags   uint8 // what the word is to clause and quote rules (flag…)
-	actor   int32 // actor entry of the part before a hyphen (DNB-topman), −1 for none
 }
 
 // Word flags: the rules of ScoreInto test a bit instead of comparing
@@ -161,9 +166,12 @@ const localWords = 1 << 16
 type tokens struct {
 	toks    []tokenize.Token
 	words   []*word
-	mayBits []uint8          // words[i].may, packed: most lookups stop at this byte
-	flags   []uint8          // words[i].flags, packed
-	sig6    []uint8          // sig6 of each token's norm
+	mayBits []uint8 // words[i].may, packed: most lookups stop at this byte
+	flags   []uint8 // words[i].flags, packed
+	sig6    []uint8 // sig6 of each token's norm
+	// mayWide is mayBits followed by 8 zero bytes (mayBits is its start),
+	// so that next can read the bits of any 8 tokens at once.
+	mayWide []uint8
 	local   map[string]*word // this worker's resolved words, kept across articles
 	recent  []recentWord     // a direct-mapped cache in front of local (recentSize slots)
 	voc     *vocabulary      // the vocabulary local and recent belong to
@@ -190,47 +198,68 @@ func recentSlot(w string) int { return int(tokenize.ShortHash(w) >> (32 - 12)) }
 // its recentSlot, which resolve has at hand.
 func sig6(w string) uint8 { return uint8(recentSlot(w) >> 6) }
 
-// may reports whether index ix can match at token i. Callers test it
-// before lookup in their loops: it inlines, and most tokens stop here.
+// may reports whether index ix can match at token i: most tokens stop
+// here (loops over many tokens use candidate instead).
 func (t *tokens) may(i int, ix *index) bool { return t.mayBits[i]&ix.bit != 0 }
 
 // resolve looks up every token of toks into t, reusing t's memory. A
 // worker's own map answers most tokens without a lock: news vocabulary is
 // Zipfian.
 func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
+	n := len(toks)
 	t.toks = toks
-	t.words = reuse(t.words, len(toks))
-	t.mayBits = reuse(t.mayBits, len(toks))
-	t.flags = reuse(t.flags, len(toks))
-	t.sig6 = reuse(t.sig6, len(toks))
+	// Every element is written below: no need to clear them first. The
+	// locals, cut to n, spare the loop bounds checks and reloads of t.
+	t.words, t.flags, t.sig6 = resize(t.words, n), resize(t.flags, n), resize(t.sig6, n)
+	t.mayWide = resize(t.mayWide, n+8)
+	clear(t.mayWide[n:])
+	t.mayBits = t.mayWide[:n]
+	words, mayBits, flags, sig6s := t.words[:n], t.mayBits[:n], t.flags[:n], t.sig6[:n]
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
 		t.recent = make([]recentWord, recentSize)
 	}
+	recent := (*[recentSize]recentWord)(t.recent)
 	for i := range toks {
 		w := toks[i].Norm
 		k := recentSlot(w)
-		t.sig6[i] = uint8(k >> 6) // sig6(w)
-		slot := &t.recent[k]
-		if slot.norm == w && slot.w != nil {
-			t.words[i], t.mayBits[i], t.flags[i] = slot.w, slot.may, slot.flags
-			continue
-		}
-		r, ok := t.local[w]
-		if ok {
+		sig6s[i] = uint8(k >> 6) // sig6(w)
+		slot := &recent[k]
+		r, may, fl := slot.w, slot.may, slot.flags
+		if slot.norm != w || r == nil {
+			r = v.lookup(t, w)
 			*slot = recentWord{r.norm, r, r.may, r.flags}
-		} else {
-			if r, ok = v.shared.get(w); !ok {
-				r = v.build(w)
-				v.shared.put(w, r)
-			}
-			if len(t.local) < localWords {
-				// r.norm, not w: w may point into the article, which the
-				// cache must not keep alive.
-				t.local[r.norm] = r
-			}
+			may, fl = r.may, r.flags
 		}
-		t.words[i], t.mayBits[i], t.flags[i] = r, r.may, r.flags
+		words[i], mayBits[i], flags[i] = r, may, fl
 	}
+}
+
+// lookup resolves w, a word missing from t.recent, through t's own map,
+// else the shared memo, else by building it.
+func (v *vocabulary) lookup(t *tokens, w string) *word {
+	if r, ok := t.local[w]; ok {
+		return r
+	}
+	r, ok := v.shared.get(w)
+	if !ok {
+		r = v.build(w)
+		v.shared.put(w, r)
+	}
+	if len(t.local) < localWords {
+		// r.norm, not w: w may point into the article, which the cache
+		// must not keep alive.
+		t.local[r.norm] = r
+	}
+	return r
+}
+
+// resize returns b resized to n elements, reallocating only when b is too
+// small; unlike reuse, it leaves them as they were.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
 }
