@@ -316,7 +316,8 @@ func TestMarkClausesReference(t *testing.T) {
 		tk := tokens{toks: make([]tokenize.Token, n), mayBits: make([]uint8, n), flags: make([]uint8, n)}
 		rare := 2 + rng.IntN(30)
 		for i := range n {
-			tk.mayBits[i] = uint8(rng.IntN(256)) & uint8(rng.IntN(256))
+			a, b := rng.IntN(256), rng.IntN(256)
+			tk.mayBits[i] = uint8(a & b) // sparse bits
 			if rng.IntN(rare) == 0 {
 				tk.flags[i] = allFlags[rng.IntN(len(allFlags))]
 			}
