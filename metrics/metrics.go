@@ -180,7 +180,7 @@ func (m *Metrics) Init(version string, rejectReasons []string, lexicons []Lexico
 		m.ArticlesRejected.WithLabelValues(r)
 	}
 	for _, l := range lexicons {
-		m.LexiconHits.WithLabelValues(l.Lexicon, category(l.Category))
+		m.LexiconHitsOf(l)
 	}
 }
 
@@ -194,7 +194,14 @@ func category(c string) string {
 // AddLexiconHits counts n hits of a lexicon in a regulatory category ("" for
 // none).
 func (m *Metrics) AddLexiconHits(lexicon, cat string, n int) {
-	m.LexiconHits.WithLabelValues(lexicon, category(cat)).Add(float64(n))
+	m.LexiconHitsOf(LexiconLabel{lexicon, cat}).Add(float64(n))
+}
+
+// LexiconHitsOf returns the counter of label l in LexiconHits, for callers
+// that count hits article after article and keep it rather than look the
+// labels up each time.
+func (m *Metrics) LexiconHitsOf(l LexiconLabel) prometheus.Counter {
+	return m.LexiconHits.WithLabelValues(l.Lexicon, category(l.Category))
 }
 
 // DropDuplicate counts one article dropped as a duplicate of the given kind.

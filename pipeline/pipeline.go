@@ -561,11 +561,7 @@ func newSinkMetrics(m *metrics.Metrics) *sinkMetrics {
 func (sm *sinkMetrics) addLexiconHits(l metrics.LexiconLabel, n int) {
 	c := sm.hits[l]
 	if c == nil {
-		cat := l.Category
-		if cat == "" {
-			cat = metrics.NoCategory // as AddLexiconHits labels it
-		}
-		c = sm.LexiconHits.WithLabelValues(l.Lexicon, cat)
+		c = sm.LexiconHitsOf(l)
 		sm.hits[l] = c
 	}
 	c.Add(float64(n))
