@@ -64,8 +64,8 @@ func TestDeterministicLayouts(t *testing.T) {
 				}
 				mem.AssertSize(t, 0)
 				files := tree(t, out)
-				for _, p := range sum.Outputs {
-					rel, _ := filepath.Rel(out, p)
+				for _, o := range sum.Outputs {
+					rel, _ := filepath.Rel(out, o.Path)
 					if _, ok := files[filepath.ToSlash(rel)]; !ok {
 						t.Errorf("output %s listed in the summary but missing", rel)
 					}

@@ -3,8 +3,6 @@ package pipeline
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -75,28 +73,8 @@ func newManifest(cfg Config, workers int, sum *Summary) (*Manifest, error) {
 	for _, f := range cfg.Lexicons.Files {
 		m.Lexicons = append(m.Lexicons, ManifestLexicon{Path: f.Path, Name: f.Name(), Version: f.Version(), SHA256: f.SHA256})
 	}
-	for _, p := range sum.Outputs {
-		o, err := describeOutput(p)
-		if err != nil {
-			return nil, err
-		}
-		m.Outputs = append(m.Outputs, o)
-	}
+	m.Outputs = append(m.Outputs, sum.Outputs...)
 	return m, nil
-}
-
-func describeOutput(p string) (ManifestOutput, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return ManifestOutput{}, fmt.Errorf("manifest: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return ManifestOutput{}, fmt.Errorf("manifest: hash %s: %w", p, err)
-	}
-	return ManifestOutput{Path: p, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // writeManifest writes m, with the inputs of log as its Inputs, to

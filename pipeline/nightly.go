@@ -269,13 +269,13 @@ func writeNoveltyState(dir string, day time.Time, recs []noveltyRecord) error {
 // dropStaleDay removes the partitions of day that this run did not write:
 // a rescored day without mentions (or without articles) must not keep the
 // rows of an earlier run of that day.
-func dropStaleDay(dir string, day time.Time, written []string) error {
+func dropStaleDay(dir string, day time.Time, written []ManifestOutput) error {
 	seg := "date=" + day.Format(time.DateOnly)
 	for _, table := range []string{arrowout.TableArticles, arrowout.TableMentions, arrowout.TableCompanyDaily} {
 		part := filepath.Join(dir, table, seg)
 		fresh := false
 		for _, w := range written {
-			if strings.HasPrefix(w, part+string(filepath.Separator)) {
+			if strings.HasPrefix(w.Path, part+string(filepath.Separator)) {
 				fresh = true
 				break
 			}

@@ -12,9 +12,12 @@ package pipeline
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -83,9 +86,9 @@ type Summary struct {
 	Manifest               string // path of the run manifest
 	Bytes, Tokens          int64
 	Mentions               int
-	Companies              []CompanyTotal // every company mentioned, by descending risk
-	Days                   int            // company-day rows
-	Outputs                []string
+	Companies              []CompanyTotal   // every company mentioned, by descending risk
+	Days                   int              // company-day rows
+	Outputs                []ManifestOutput // published files, hashed as they were written
 	Duration               time.Duration
 }
 
@@ -609,6 +612,7 @@ type sink struct {
 	days     *arrowout.Output[arrowout.CompanyDay]
 	rejects  *os.File
 	rejectsW *bufio.Writer
+	rejHash  hash.Hash // of what rejectsW wrote, for the manifest
 	rejEnc   *json.Encoder
 	novelty  *novelty.Detector
 	state    []noveltyRecord // nightly runs: the day's signatures for the next night
@@ -649,7 +653,8 @@ func newSink(dir string, layout arrowout.Layout, mem memory.Allocator, meta arro
 		s.abort()
 		return nil, fmt.Errorf("create rejects file: %w", err)
 	}
-	s.rejectsW = bufio.NewWriter(s.rejects)
+	s.rejHash = sha256.New()
+	s.rejectsW = bufio.NewWriter(io.MultiWriter(s.rejects, s.rejHash))
 	s.rejEnc = json.NewEncoder(s.rejectsW)
 	s.rejEnc.SetEscapeHTML(false)
 	return s, nil
@@ -768,19 +773,25 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 }
 
 // commit closes every output; each appears atomically under its final name.
-func (s *sink) commit() ([]string, error) {
-	var out []string
+func (s *sink) commit() ([]ManifestOutput, error) {
+	var out []ManifestOutput
 	for _, w := range []interface {
-		Close() ([]string, error)
+		Close() ([]arrowout.File, error)
 	}{s.articles, s.mentions, s.days} {
-		paths, err := w.Close()
+		files, err := w.Close()
 		if err != nil {
 			return nil, fmt.Errorf("close output: %w", err)
 		}
-		out = append(out, paths...)
+		for _, f := range files {
+			out = append(out, ManifestOutput(f))
+		}
 	}
 	if err := s.rejectsW.Flush(); err != nil {
 		return nil, fmt.Errorf("write rejects: %w", err)
+	}
+	info, err := s.rejects.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("publish rejects: %w", err)
 	}
 	// CreateTemp made it 0600; the tables are 0644, and so is this.
 	if err := s.rejects.Chmod(0o644); err != nil {
@@ -797,7 +808,7 @@ func (s *sink) commit() ([]string, error) {
 		return nil, fmt.Errorf("publish rejects: %w", err)
 	}
 	s.done = true
-	return append(out, final), nil
+	return append(out, ManifestOutput{Path: final, Bytes: info.Size(), SHA256: hex.EncodeToString(s.rejHash.Sum(nil))}), nil
 }
 
 // abort removes every temporary file of an unfinished run; the previous

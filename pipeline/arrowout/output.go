@@ -217,18 +217,19 @@ func partitionSegment(key, val string) (string, error) {
 	return key + "=" + val, nil
 }
 
-// Close publishes every file of the table and returns their paths, sorted.
+// Close publishes every file of the table and describes them (path, size,
+// SHA-256), sorted by path.
 // In the partitioned layout each partition's file replaces the previous one
 // atomically, and other part files left in those partitions by an earlier
 // run (another format, more parts) are removed, so a reader scanning the
 // table sees each date exactly once. On error nothing more is published
 // and the remaining temporary files are removed.
-func (o *Output[T]) Close() ([]string, error) {
+func (o *Output[T]) Close() ([]File, error) {
 	if o.flat != nil {
 		if err := o.flat.Close(); err != nil {
 			return nil, err
 		}
-		return []string{o.flat.path}, nil
+		return []File{o.flat.File()}, nil
 	}
 	o.closed = true
 	vals := make([]string, 0, len(o.parts))
@@ -254,21 +255,21 @@ func (o *Output[T]) Close() ([]string, error) {
 			}
 		}
 	}
-	paths := make([]string, 0, len(vals))
+	files := make([]File, 0, len(vals))
 	for _, v := range vals {
 		w := o.parts[v].files[0]
 		if err := w.publish(); err != nil {
 			o.Abort()
 			return nil, err
 		}
-		paths = append(paths, w.path)
+		files = append(files, w.File())
 		if err := removeStaleParts(filepath.Dir(w.path), filepath.Base(w.path)); err != nil {
 			o.Abort()
 			return nil, fmt.Errorf("%s: %w", o.tbl.name, err)
 		}
 	}
 	o.made = nil
-	return paths, nil
+	return files, nil
 }
 
 // removeStaleParts removes the part files in dir other than keep.

@@ -2,6 +2,8 @@ package arrowout
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -43,6 +45,25 @@ func TestPartitionSegment(t *testing.T) {
 	}
 }
 
+// published checks that each file's size and SHA-256, taken as it was
+// written, are those of the file on disk, and returns the paths.
+func published(t *testing.T, files []File) []string {
+	t.Helper()
+	paths := make([]string, len(files))
+	for i, f := range files {
+		data, err := os.ReadFile(f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		if f.Bytes != int64(len(data)) || f.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: got %d bytes, sha256 %s; the file has %d bytes, sha256 %x", f.Path, f.Bytes, f.SHA256, len(data), sum)
+		}
+		paths[i] = f.Path
+	}
+	return paths
+}
+
 func TestOutputPartitioned(t *testing.T) {
 	for _, format := range []FileFormat{IPC, Parquet} {
 		t.Run(format.String(), func(t *testing.T) {
@@ -64,10 +85,11 @@ func TestOutputPartitioned(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			paths, err := o.Close()
+			files, err := o.Close()
 			if err != nil {
 				t.Fatal(err)
 			}
+			paths := published(t, files)
 			ext := format.Ext()
 			want := []string{
 				filepath.Join(dir, "mentions", "date=2024-03-14", "part-0"+ext),
@@ -139,10 +161,11 @@ func TestOutputFlat(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	paths, err := o.Close()
+	files, err := o.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	paths := published(t, files)
 	if want := []string{filepath.Join(dir, "company_daily.parquet")}; !reflect.DeepEqual(paths, want) {
 		t.Errorf("got paths %v, want %v", paths, want)
 	}
@@ -226,10 +249,11 @@ func TestOutputManyPartitions(t *testing.T) {
 					t.Fatalf("got %d open partitions, want at most %d", n, MaxOpenParts)
 				}
 			}
-			paths, err := o.Close()
+			files, err := o.Close()
 			if err != nil {
 				t.Fatal(err)
 			}
+			paths := published(t, files)
 			if len(paths) != dates {
 				t.Fatalf("got %d files, want one per date, %d", len(paths), dates)
 			}

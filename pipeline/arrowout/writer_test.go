@@ -116,8 +116,14 @@ func writeAll[T any](t *testing.T, open func(string, memory.Allocator, Metadata)
 			t.Fatal(err)
 		}
 	}
+	if f := w.File(); f != (File{}) {
+		t.Errorf("before Close: got File %+v, want the zero File", f)
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if got := published(t, []File{w.File()}); got[0] != path {
+		t.Errorf("got File path %s, want %s", got[0], path)
 	}
 }
 
