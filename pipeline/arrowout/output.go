@@ -45,7 +45,8 @@ type Output[T any] struct {
 	parts  map[string]*part[T] // partition value → its files
 	open   []string            // values with an open writer, least recently written first
 	made   []string            // partition directories this run created
-	closed bool
+	closed bool                // no more rows: sealed, closed or aborted
+	sealed bool                // every partition in one sealed file
 	// row is the row being written to a partition, copied here for the
 	// reason Writer.row is.
 	row T
@@ -217,44 +218,75 @@ func partitionSegment(key, val string) (string, error) {
 	return key + "=" + val, nil
 }
 
-// Close publishes every file of the table and describes them (path, size,
-// SHA-256), sorted by path.
-// In the partitioned layout each partition's file replaces the previous one
+// Seal writes what remains of every file of the table (the last rows, the
+// footers; in the partitioned layout it also merges the files of a date
+// that came back) and syncs them, but publishes nothing: Close then only
+// renames. A run seals the tables it is done with while it still
+// computes another, so their syncs overlap that work. No row can be
+// written after Seal; sealing again does nothing. On error the temporary
+// files are removed.
+func (o *Output[T]) Seal() error {
+	if o.flat != nil {
+		if err := o.flat.seal(); err != nil {
+			o.flat.Abort()
+			return err
+		}
+		return nil
+	}
+	if o.sealed {
+		return nil
+	}
+	o.closed = true
+	for _, v := range o.values() {
+		if p := o.parts[v]; p.open {
+			if err := p.files[len(p.files)-1].seal(); err != nil {
+				o.Abort()
+				return err
+			}
+			p.open = false
+		}
+	}
+	o.open = nil
+	for _, v := range o.values() {
+		if len(o.parts[v].files) > 1 {
+			if err := o.merge(v); err != nil {
+				o.Abort()
+				return err
+			}
+		}
+	}
+	o.sealed = true
+	return nil
+}
+
+// values returns the partition values, sorted.
+func (o *Output[T]) values() []string {
+	vals := make([]string, 0, len(o.parts))
+	for v := range o.parts {
+		vals = append(vals, v)
+	}
+	sort.Strings(vals)
+	return vals
+}
+
+// Close seals the table (see Seal), publishes every file of it and
+// describes them (path, size, SHA-256), sorted by path. In the
+// partitioned layout each partition's file replaces the previous one
 // atomically, and other part files left in those partitions by an earlier
 // run (another format, more parts) are removed, so a reader scanning the
 // table sees each date exactly once. On error nothing more is published
 // and the remaining temporary files are removed.
 func (o *Output[T]) Close() ([]File, error) {
+	if err := o.Seal(); err != nil {
+		return nil, err
+	}
 	if o.flat != nil {
 		if err := o.flat.Close(); err != nil {
 			return nil, err
 		}
 		return []File{o.flat.File()}, nil
 	}
-	o.closed = true
-	vals := make([]string, 0, len(o.parts))
-	for v := range o.parts {
-		vals = append(vals, v)
-	}
-	sort.Strings(vals)
-	for _, v := range vals {
-		if p := o.parts[v]; p.open {
-			if err := p.files[len(p.files)-1].seal(); err != nil {
-				o.Abort()
-				return nil, err
-			}
-			p.open = false
-		}
-	}
-	o.open = nil
-	for _, v := range vals {
-		if len(o.parts[v].files) > 1 {
-			if err := o.merge(v); err != nil {
-				o.Abort()
-				return nil, err
-			}
-		}
-	}
+	vals := o.values()
 	files := make([]File, 0, len(vals))
 	for _, v := range vals {
 		w := o.parts[v].files[0]

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -45,6 +46,22 @@ func TestPartitionSegment(t *testing.T) {
 	}
 }
 
+// writeMentions opens a mentions Output in dir and writes rows to it.
+func writeMentions(t *testing.T, dir string, layout Layout, mem memory.Allocator, rows []Mention) *Output[Mention] {
+	t.Helper()
+	o, err := NewMentionOutput(dir, layout, mem, testMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := o.Write(r); err != nil {
+			o.Abort()
+			t.Fatal(err)
+		}
+	}
+	return o
+}
+
 // published checks that each file's size and SHA-256, taken as it was
 // written, are those of the file on disk, and returns the paths.
 func published(t *testing.T, files []File) []string {
@@ -71,20 +88,12 @@ func TestOutputPartitioned(t *testing.T) {
 			defer mem.AssertSize(t, 0)
 			dir := t.TempDir()
 			layout := Layout{Format: format, Partition: true}
-			o, err := NewMentionOutput(dir, layout, mem, testMeta)
-			if err != nil {
-				t.Fatal(err)
-			}
 			rows := sampleMentions()
 			extra := rows[0]
 			extra.Published = day(2024, 3, 15)
 			extra.ArticleID = "next-day"
 			rows = append(rows, extra)
-			for _, r := range rows {
-				if err := o.Write(r); err != nil {
-					t.Fatal(err)
-				}
-			}
+			o := writeMentions(t, dir, layout, mem, rows)
 			files, err := o.Close()
 			if err != nil {
 				t.Fatal(err)
@@ -283,4 +292,87 @@ func TestOutputManyPartitions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSealThenClose checks that Seal leaves nothing under a final name and
+// no row writable, and that Close after it publishes the bytes Close alone
+// would have, in every layout, also where a date comes back after more
+// than MaxOpenParts others (a merge).
+func TestSealThenClose(t *testing.T) {
+	rows := sampleMentions()
+	for d := range MaxOpenParts + 2 {
+		r := rows[0]
+		r.Published = day(2024, 4, 1).AddDate(0, 0, d)
+		rows = append(rows, r)
+	}
+	rows = append(rows, rows[0]) // back to the first date
+	write := func(t *testing.T, dir string, layout Layout, seal bool) []File {
+		t.Helper()
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		o := writeMentions(t, dir, layout, mem, rows)
+		if seal {
+			for range 2 { // sealing again does nothing
+				if err := o.Seal(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := tree(t, dir); len(got) != 0 {
+				t.Errorf("after Seal: got files %v, want none under a final name", got)
+			}
+			if err := o.Write(rows[0]); !errors.Is(err, errClosed) {
+				t.Errorf("Write after Seal: got %v, want %v", err, errClosed)
+			}
+		}
+		files, err := o.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := o.Close()
+		if err != nil || !reflect.DeepEqual(again, files) {
+			t.Errorf("second Close: got %v, %v, want %v, nil", again, err, files)
+		}
+		n := 0
+		for _, p := range published(t, files) {
+			got, _ := readRows(t, p, mem, decodeMention)
+			n += len(got)
+		}
+		if n != len(rows) {
+			t.Errorf("got %d rows in %d files, want %d", n, len(files), len(rows))
+		}
+		return files
+	}
+	for _, layout := range []Layout{{Format: IPC}, {Format: Parquet}, {Format: IPC, Partition: true}, {Format: Parquet, Partition: true}} {
+		t.Run(fmt.Sprintf("%v/partition=%v", layout.Format, layout.Partition), func(t *testing.T) {
+			alone := write(t, t.TempDir(), layout, false)
+			sealed := write(t, t.TempDir(), layout, true)
+			if len(alone) != len(sealed) {
+				t.Fatalf("got %d files, want %d", len(sealed), len(alone))
+			}
+			for i := range alone {
+				if alone[i].SHA256 != sealed[i].SHA256 {
+					t.Errorf("file %d: got sha256 %s after Seal, want %s", i, sealed[i].SHA256, alone[i].SHA256)
+				}
+			}
+		})
+	}
+}
+
+// tree lists the files under dir that are not hidden temporary files.
+func tree(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -362,6 +362,10 @@ func newWriter[T any](path string, mem memory.Allocator, meta Metadata, tbl *tab
 // Abort.
 var errClosed = errors.New("arrow writer already closed")
 
+// errNotSealed is an internal error: a file published before it was
+// complete.
+var errNotSealed = errors.New("arrow writer not sealed")
+
 // Write appends one row. Every DefaultBatchRows rows a record batch is
 // written to the temporary file.
 func (w *Writer[T]) Write(row T) error {
@@ -517,8 +521,11 @@ func (w *Writer[T]) Close() error {
 // temporary file, releasing the builders: the file is complete but not yet
 // under its final name.
 func (w *Writer[T]) seal() error {
-	if w.state == stateSealed {
+	switch w.state {
+	case stateSealed, stateClosed:
 		return nil
+	case stateAborted:
+		return fmt.Errorf("seal %s: %w", w.tbl.name, errClosed)
 	}
 	if err := w.flush(); err != nil {
 		return err
@@ -553,8 +560,14 @@ func (w *Writer[T]) seal() error {
 	return nil
 }
 
-// publish renames a sealed file to its final path.
+// publish renames a sealed file to its final path; a published one stays.
 func (w *Writer[T]) publish() error {
+	switch w.state {
+	case stateClosed:
+		return nil
+	case stateOpen, stateAborted:
+		return fmt.Errorf("publish %s: %w", w.tbl.name, errNotSealed)
+	}
 	if err := os.Rename(w.tmp.Name(), w.path); err != nil {
 		return fmt.Errorf("publish %s: %w", w.tbl.name, err)
 	}
