@@ -25,7 +25,7 @@ corpus="$work/corpus-$SIZE.jsonl"
 [ -s "$corpus" ] || "$work/gen" -size "$SIZE" -out "$corpus"
 peer="$work/corpus-$PEER_SIZE.jsonl"
 [ -s "$peer" ] || "$work/gen" -size "$PEER_SIZE" -out "$peer"
-bytes=$(stat -c %s "$corpus")
+bytes=$(stat -L -c %s "$corpus")
 (cd bench/peer && npm install --no-audit --no-fund --silent >/dev/null 2>&1)
 
 # measure NAME CMD… → prints one result line; keeps wall time and RSS.
@@ -47,7 +47,7 @@ measure score2 "$work/marktstem" score --quiet --workers 2 --out "$work/out2" "$
 measure score_core1 env GOMAXPROCS=1 "$work/marktstem" score --quiet --workers 1 --out "$work/out3" "$corpus"
 articles=$(wc -l < "$corpus")
 export DOTENV_CONFIG_QUIET=true
-peerbytes=$(stat -c %s "$peer")
+peerbytes=$(stat -L -c %s "$peer")
 measure natural node bench/peer/natural.mjs "$corpus"
 measure natural_stem node bench/peer/natural.mjs "$peer" --stem
 
