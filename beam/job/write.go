@@ -53,12 +53,17 @@ func writePart[T any](ctx context.Context, w writer, open opener[T], rows []T) (
 			return nil, err
 		}
 	}
-	paths, err := out.Close()
-	if err != nil || !remote {
-		return paths, err
+	files, err := out.Close()
+	if err != nil {
+		return nil, err
 	}
 	var dsts []string
-	for _, p := range paths {
+	for _, f := range files {
+		p := f.Path
+		if !remote {
+			dsts = append(dsts, p)
+			continue
+		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return nil, fmt.Errorf("publish %s: %w", p, err)
