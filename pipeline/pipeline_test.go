@@ -17,32 +17,12 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/ipc"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
-	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline"
-	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/seeds"
 )
 
-func setup(t testing.TB) (*lexicons.Set, *entities.Registry) {
-	t.Helper()
-	lex, err := lexicons.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := seeds.FS().Open(seeds.CompaniesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := entities.ParseRegistry("seeds/companies.csv", f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lex, reg
-}
-
 func config(t testing.TB, out string, workers int, mem memory.Allocator, inputs ...string) pipeline.Config {
-	lex, reg := setup(t)
+	lex, reg := pipeline.SeedSetup(t)
 	return pipeline.Config{
 		Inputs: inputs, Default: seeds.FS(), DefaultRoot: seeds.ArticlesDir, DefaultLabel: "seeds",
 		OutDir: out, Workers: workers, Lexicons: lex, Registry: reg, Alloc: mem,

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -12,43 +11,17 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/metrics"
 	"github.com/marktstem/marktstem/pipeline/aggregate"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
-	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
-	"github.com/marktstem/marktstem/seeds"
 )
 
 // seedAnalyzer returns an Analyzer with the default lexicons and the seed
 // registry, and the seed articles.
 func seedAnalyzer(tb testing.TB) (*Analyzer, []*ingest.Article) {
-	tb.Helper()
-	lex, err := lexicons.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f, err := seeds.FS().Open(seeds.CompaniesFile)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := entities.ParseRegistry("seeds/companies.csv", f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var arts []*ingest.Article
-	r := ingest.NewReader(ingest.Options{})
-	if err := r.WalkFS(context.Background(), seeds.FS(), seeds.ArticlesDir, "seeds", func(rec ingest.Record) error {
-		if rec.Article != nil {
-			arts = append(arts, rec.Article)
-		}
-		return nil
-	}); err != nil {
-		tb.Fatal(err)
-	}
-	return NewAnalyzer(lex, reg), arts
+	lex, reg := SeedSetup(tb)
+	return NewAnalyzer(lex, reg), SeedArticles(tb)
 }
 
 // BenchmarkSink measures what Run does per article besides the analysis:
