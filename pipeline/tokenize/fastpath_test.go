@@ -71,7 +71,7 @@ var pieces = []string{
 	"Akzo", "Axzo", "ASML", "AbML", "Philips", "Phylaps", "Shell", "Sxexl", "ÉénE", "ÉéxE", "de", "winst", "steeg", "De", "WINST", "wInSt", "Q3", "3D", "q3", "a1b2", "x", "X", "AT&T", "P&O",
 	"één", "Één", "ÉÉN", "financiële", "FINANCIËLE", "nai\u0308ef", "ĳzer", "Ĳssel", "Zürich", "São", "北京",
 	"dhr.", "Dhr.", "DHR.", "o.a.", "O.A.", "mln.", "Mln.", "bv.", "ca.", "J.", "J.P.", "É.", "ING.", "tja...",
-	"https://example.org/a?b=1", "www.asml.com", "pers@asml.com", "Takeaway.com", "bol.com",
+	"https://example.org/a?b=1", "www.asml.com", "www.", "WWW.", "pers@asml.com", "Takeaway.com", "bol.com",
 	"1.250,5", "3,2%", "'21", "-3", "+5", "€", "5,-", "2021-09-14", "14:30",
 	"'s", "'s-Hertogenbosch", "'t", "salvo's", "zo'n", "ASML’s", "taxi-app", "midden-", "en", "Noord-Holland",
 	".", ",", ";", ":", "!", "?", "…", "„", "”", "\"", "'", "(", ")", "-", "–", "•", "*",
@@ -108,6 +108,8 @@ func TestFastPathsMatchReference(t *testing.T) {
 		"Akzo steeg. De winst, de omzet. het bleef. Q3. AB. Cd. A. Jansen, mln. Philips. procent. Ca. 3",
 		"winst.\n\nDe winst.\"De winst.) winst.' winst., winst.5 winst.é winst.. winst.? winst.De winst.\u00a0De winst.",
 		"ab,cd ab, cd ab,, ab,\n ab. 3 ab. (De ab. „De ab. - De ab,",
+		// "www." is a URL prefix, even where it looks like a word and a full stop.
+		"WWW.", "www.", "zie www. De", "Www. www.. WwW.\n", "wwww. ww. www",
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 3000 {

@@ -511,7 +511,7 @@ func (s *scanner) plainWords(i int) (end int, notPlain bool) {
 // fullStop reports whether the period at text[j], after the word text[i:j]
 // of ASCII letters and digits (seen: their classes), is a one-period Punct
 // token of its own and the word a plain word: no URL or abbreviation
-// (bol.com, o.a.), no ellipsis or "?!" run, no initial (J.), no known
+// (bol.com, www., o.a.), no ellipsis or "?!" run, no initial (J.), no known
 // abbreviation (mln., dhr.); acronyms in capitals end sentences (ING.).
 // It answers as token would, through scanWord and maybeAbbrev, but false
 // when it would have to look the word up.
@@ -519,6 +519,9 @@ func (s *scanner) fullStop(i, j int, seen byte) bool {
 	text := s.text
 	if text[j] != '.' || j+1 < len(text) && !afterFullStop[text[j+1]] {
 		return false
+	}
+	if j-i == 3 && hasURLPrefix(text[i:]) {
+		return false // "www." is a URL to token, even with nothing after it
 	}
 	if seen&classLower == 0 {
 		return j-i > 1 // a single capital is an initial
