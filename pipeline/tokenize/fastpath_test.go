@@ -158,7 +158,7 @@ func TestForgetfulMemory(t *testing.T) {
 // FuzzFastPaths compares Tokenize with tokenizeSlow, with a Result reused
 // across inputs.
 func FuzzFastPaths(f *testing.F) {
-	for _, s := range []string{"Akzo Axzo akzo", "één Één, Q3 3D", "dhr. Jansen. De ING. Bank", "ab,cd. Ef\n\n- gh", "De winst, de omzet. Het bleef. A. Jansen"} {
+	for _, s := range []string{"Akzo Axzo akzo", "één Één, Q3 3D", "dhr. Jansen. De ING. Bank", "ab,cd. Ef\n\n- gh", "De winst, de omzet. Het bleef. A. Jansen", "WWW."} {
 		f.Add(s)
 	}
 	tk := New(abbrevs)
