@@ -29,13 +29,20 @@ bytes=$(stat -L -c %s "$corpus")
 (cd bench/peer && npm install --no-audit --no-fund --silent >/dev/null 2>&1)
 
 # measure NAME CMD… → prints one result line; keeps wall time and RSS.
-declare -A WALL RSS
+# CPU is user + system time of the process and its threads: with it, MB
+# per CPU-second compares work per core whatever each program leaves to
+# helper threads (node's GC, our reader and writer).
+declare -A WALL RSS CPU
 measure() {
   local name=$1; shift
   local stats
   stats=$("$work/measure" -- "$@" 2>&1 >/dev/null | tail -1)
   WALL[$name]=$(echo "$stats" | sed -E 's/.*"wall_s":([0-9.e+-]+).*/\1/')
   RSS[$name]=$(echo "$stats" | sed -E 's/.*"max_rss_kb":([0-9]+).*/\1/')
+  CPU[$name]=$(echo "$stats" | awk '{
+    u = $0; sub(/.*"user_s":/, "", u); sub(/[,}].*/, "", u)
+    s = $0; sub(/.*"sys_s":/, "", s); sub(/[,}].*/, "", s)
+    print u + s }')
 }
 measure floor1 "$work/floor" -workers 1 "$corpus"
 measure floor2 "$work/floor" -workers 2 "$corpus"
@@ -52,8 +59,8 @@ measure natural node bench/peer/natural.mjs "$corpus"
 measure natural_stem node bench/peer/natural.mjs "$peer" --stem
 
 row() { # name bytes articles
-  awk -v n="$1" -v b="$2" -v a="$3" -v w="${WALL[$1]}" -v r="${RSS[$1]}" \
-    'BEGIN { printf "%-28s %8.1f MB/s %10.0f articles/s %8.0f MB peak RSS\n", n, b/w/1e6, a/w, r/1024 }'
+  awk -v n="$1" -v b="$2" -v a="$3" -v w="${WALL[$1]}" -v r="${RSS[$1]}" -v c="${CPU[$1]}" \
+    'BEGIN { printf "%-28s %8.1f MB/s %10.0f articles/s %8.0f MB peak RSS %8.1f MB per CPU-s\n", n, b/w/1e6, a/w, r/1024, b/c/1e6 }'
 }
 echo
 row floor1 "$bytes" "$articles"
@@ -66,10 +73,14 @@ row natural "$bytes" "$articles"
 row natural_stem "$peerbytes" "$(wc -l < "$peer")"
 echo
 awk -v f1="${WALL[floor1]}" -v s1="${WALL[score1]}" -v s2="${WALL[score2]}" -v c1="${WALL[score_core1]}" -v fc1="${WALL[floor_core1]}" -v n="${WALL[natural]}" \
-    -v ns="${WALL[natural_stem]}" -v b="$bytes" -v pb="$peerbytes" 'BEGIN {
+    -v ns="${WALL[natural_stem]}" -v b="$bytes" -v pb="$peerbytes" \
+    -v cc1="${CPU[score_core1]}" -v cs1="${CPU[score1]}" -v cn="${CPU[natural]}" 'BEGIN {
   printf "score 2 workers vs 1:        %.2fx\n", s1/s2
   printf "score 2 cores vs 1 core:     %.2fx (GOMAXPROCS=1, 1 worker vs 2 cores, 2 workers)\n", c1/s2
   printf "score vs tokenise floor:     %.0f%% (1 worker); %.0f%% (one core each)\n", 100*f1/s1, 100*fc1/c1
   printf "score per core:              %.1f MB/s\n", b/c1/1e6
   printf "score (1 worker) vs natural: %.2fx; vs natural+stemmer: %.2fx\n", (b/s1)/(b/n), (b/s1)/(pb/ns)
+  # Issue 10 asks for 60 MB/s per core where natural does 40 MB/s: 1.5x
+  # the work per core of the peer, a ratio that holds on any machine.
+  printf "per CPU-second vs natural:   %.2fx on one core, %.2fx with 1 worker (goal 60 vs 40 MB/s: 1.50x)\n", cn/cc1, cn/cs1
 }'
