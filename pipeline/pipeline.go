@@ -433,7 +433,7 @@ type Buffer struct {
 	tokens tokenize.Result
 	score  scoring.Result
 	mask   []bool
-	words  []string // the norms novelty signs
+	words  []uint64 // the hashes of the words novelty signs
 }
 
 // Analyze scores one article. The Analysis shares memory with buf: it is
@@ -497,14 +497,15 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, reg *entities.Registry, 
 	cats := append(out.article.RiskCategories[:0], res.Categories...)
 	*out = scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published,
 		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0]}
-	words := buf.words[:0]
+	// Novelty signs the words and numbers, through the hashes scoring
+	// keeps of every token's norm.
+	hashes, words := buf.score.WordHashes(), buf.words[:0]
 	for i := range toks.Tokens {
-		if t := &toks.Tokens[i]; t.Kind == tokenize.Word || t.Kind == tokenize.Number {
-			words = append(words, t.Norm)
+		if k := toks.Tokens[i].Kind; k == tokenize.Word || k == tokenize.Number {
+			words = append(words, hashes[i])
 		}
 	}
-	out.sig = novelty.Sign(words)
-	clear(words) // the norms point into the article
+	out.sig = novelty.SignHashes(words)
 	buf.words = words[:0]
 	for i := range res.Hits {
 		h := &res.Hits[i]

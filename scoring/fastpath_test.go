@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
@@ -396,6 +397,9 @@ func TestResolveReference(t *testing.T) {
 			}
 			if tk.mayBits[i] != want.may || tk.flags[i] != want.flags || tk.sig6[i] != sig6(tt.Norm) {
 				t.Fatalf("round %d, token %d (%q): got packed may %#x flags %#x sig %d, want %#x %#x %d", round, i, tt.Norm, tk.mayBits[i], tk.flags[i], tk.sig6[i], want.may, want.flags, sig6(tt.Norm))
+			}
+			if got, want := tk.hashes[i], xxhash.Sum64String(tt.Norm); got != want {
+				t.Fatalf("round %d, token %d (%q): got hash %#x, want %#x", round, i, tt.Norm, got, want)
 			}
 		}
 		if got := tk.mayWide[len(tok.Tokens):]; len(got) != 8 || slices.ContainsFunc(got, func(b uint8) bool { return b != 0 }) {

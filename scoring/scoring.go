@@ -842,6 +842,14 @@ func TopTerms(hits []Hit, n int) []string {
 	return topTerms(hits, n, &termScratch{}, nil)
 }
 
+// WordHashes returns the 64-bit xxhash (github.com/cespare/xxhash/v2) of
+// the Norm of each token ScoreInto last scored into r, in token order: the
+// hash novelty.Sign takes of each word. Resolving a token finds its word in
+// a cache that keeps the hash too, so a caller that wants both need not
+// hash the text a second time. The slice is r's: it is valid until the
+// next ScoreInto with r.
+func (r *Result) WordHashes() []uint64 { return r.toks.hashes }
+
 // TopTerms is TopTerms(r.Hits, n), reusing r's memory: a worker that
 // keeps one Result allocates only the strings it returns.
 func (r *Result) TopTerms(n int) []string {

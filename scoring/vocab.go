@@ -3,6 +3,8 @@ package scoring
 import (
 	"strings"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
@@ -166,9 +168,10 @@ const localWords = 1 << 16
 type tokens struct {
 	toks    []tokenize.Token
 	words   []*word
-	mayBits []uint8 // words[i].may, packed: most lookups stop at this byte
-	flags   []uint8 // words[i].flags, packed
-	sig6    []uint8 // sig6 of each token's norm
+	mayBits []uint8  // words[i].may, packed: most lookups stop at this byte
+	flags   []uint8  // words[i].flags, packed
+	sig6    []uint8  // sig6 of each token's norm
+	hashes  []uint64 // xxhash of each token's norm (Result.WordHashes)
 	// mayWide is mayBits followed by 8 zero bytes (mayBits is its start),
 	// so that next can read the bits of any 8 tokens at once.
 	mayWide []uint8
@@ -180,9 +183,11 @@ type tokens struct {
 // recentWord is a slot of tokens.recent. It holds what resolve copies
 // for a token inline, so that a hit or a miss costs no read of the word
 // itself: the slots are contiguous, the words scattered over the heap.
+// hash is the xxhash of norm (WordHashes).
 type recentWord struct {
 	norm       string
 	w          *word
+	hash       uint64
 	may, flags uint8
 }
 
@@ -210,11 +215,11 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	t.toks = toks
 	// Every element is written below: no need to clear them first. The
 	// locals, cut to n, spare the loop bounds checks and reloads of t.
-	t.words, t.flags, t.sig6 = resize(t.words, n), resize(t.flags, n), resize(t.sig6, n)
+	t.words, t.flags, t.sig6, t.hashes = resize(t.words, n), resize(t.flags, n), resize(t.sig6, n), resize(t.hashes, n)
 	t.mayWide = resize(t.mayWide, n+8)
 	clear(t.mayWide[n:])
 	t.mayBits = t.mayWide[:n]
-	words, mayBits, flags, sig6s := t.words[:n], t.mayBits[:n], t.flags[:n], t.sig6[:n]
+	words, mayBits, flags, sig6s, hashes := t.words[:n], t.mayBits[:n], t.flags[:n], t.sig6[:n], t.hashes[:n]
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
@@ -226,13 +231,16 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 		k := recentSlot(w)
 		sig6s[i] = uint8(k >> 6) // sig6(w)
 		slot := &recent[k]
-		r, may, fl := slot.w, slot.may, slot.flags
+		r, may, fl, h := slot.w, slot.may, slot.flags, slot.hash
 		if slot.norm != w || r == nil {
-			r = v.lookup(t, w)
-			*slot = recentWord{r.norm, r, r.may, r.flags}
+			// The hash is made here, not kept in the word: a word is
+			// 128 bytes, and 8 more would cost it its cache-line
+			// alignment. A miss costs a map lookup anyway.
+			r, h = v.lookup(t, w), xxhash.Sum64String(w)
+			*slot = recentWord{r.norm, r, h, r.may, r.flags}
 			may, fl = r.may, r.flags
 		}
-		words[i], mayBits[i], flags[i] = r, may, fl
+		words[i], mayBits[i], flags[i], hashes[i] = r, may, fl, h
 	}
 }
 

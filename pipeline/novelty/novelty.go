@@ -67,22 +67,38 @@ type Signature struct {
 // an empty bin borrows from the next non-empty one. The estimator is the
 // same — the share of equal bins — at a sixty-fourth of the cost.
 func Sign(words []string) Signature {
+	var buf [512]uint64
+	hashes := buf[:0]
+	if len(words) > len(buf) {
+		hashes = make([]uint64, 0, len(words))
+	}
+	for _, w := range words {
+		hashes = append(hashes, WordHash(w))
+	}
+	return SignHashes(hashes)
+}
+
+// WordHash is the hash Sign takes of each word: xxhash64
+// (github.com/cespare/xxhash/v2) of its bytes.
+func WordHash(w string) uint64 { return xxhash.Sum64String(w) }
+
+// SignHashes is Sign of the words whose WordHash are hashes: for a caller
+// that has the hashes already (scoring.Result.WordHashes).
+func SignHashes(hashes []uint64) Signature {
 	var s Signature
 	for i := range s.mins {
 		s.mins[i] = math.MaxUint64
 	}
-	if len(words) < shingle {
+	if len(hashes) < shingle {
 		s.empty = true
 		return s
 	}
-	// Each word is hashed once; a shingle's hash mixes its words' hashes
-	// with position-dependent multipliers (so "a b c" ≠ "c b a").
-	// The last three word hashes, oldest first, shifted along rather than
-	// kept in a ring: the same mix as a ring indexed (i+1+k) mod 3,
-	// without the modulo.
+	// A shingle's hash mixes its words' hashes with position-dependent
+	// multipliers (so "a b c" ≠ "c b a"). The last three word hashes,
+	// oldest first, shifted along rather than kept in a ring: the same
+	// mix as a ring indexed (i+1+k) mod 3, without the modulo.
 	var a, b uint64
-	for i, w := range words {
-		c := xxhash.Sum64String(w)
+	for i, c := range hashes {
 		if i+1 < shingle {
 			a, b = b, c
 			continue
