@@ -7,8 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +21,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/marktstem/marktstem/pipeline"
+	"github.com/marktstem/marktstem/pipeline/ingest"
 	"github.com/marktstem/marktstem/seeds"
 )
 
@@ -496,5 +500,41 @@ func TestNearDuplicates(t *testing.T) {
 		if d["company_id"] == "asml" && d["n_articles"].(int32) != 1 {
 			t.Errorf("asml n_articles: got %v, want 1 (the copy is left out)", d["n_articles"])
 		}
+	}
+}
+
+// TestAnalyzeFindsAsFind checks that the mentions Analyze finds through
+// the annotations the scorer keeps per word (scoring.Scorer.Resolve with
+// the registry as its Annotator) are the mentions Registry.Find finds
+// alone, with one Buffer reused across the seed articles, their words
+// shuffled, and names written in every way an alias may match (in
+// capitals, folded, cut at a hyphen or a possessive).
+func TestAnalyzeFindsAsFind(t *testing.T) {
+	lex, reg := pipeline.SeedSetup(t)
+	an := pipeline.NewAnalyzer(lex, reg)
+	arts := pipeline.SeedArticles(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 40 {
+		words := strings.Fields(arts[i%len(arts)].Body)
+		rng.Shuffle(len(words), func(a, b int) { words[a], words[b] = words[b], words[a] })
+		words = append(words, "ING-topman", "Philips's", "Philips'", "AHOLD DELHAIZE", "Ahold Delhaize", "ahold-delhaize",
+			"ÁSML.", "asml", "Nestlé", "NESTLE", "ByteDance-baas", "TikTok's", "Meta-topvrouw", "(ING)", "KBC's")
+		rng.Shuffle(len(words), func(a, b int) { words[a], words[b] = words[b], words[a] })
+		arts = append(arts, &ingest.Article{ID: fmt.Sprint("shuffled-", i), Title: words[0], Body: strings.Join(words[1:], " ")})
+	}
+	var buf pipeline.Buffer
+	found := 0
+	for round := range 2 { // the second round finds most words in the scorer's cache
+		for _, a := range arts {
+			x := an.Analyze(a, &buf)
+			want := reg.Find(x.Text, x.Tokens)
+			if !slices.Equal(x.Mentions, want) {
+				t.Fatalf("round %d, %s: Analyze found %+v, Find %+v", round, a.ID, x.Mentions, want)
+			}
+			found += len(want)
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("got %d mentions in all, want at least 1000: the texts no longer name companies", found)
 	}
 }

@@ -107,7 +107,7 @@ func TestLookupReference(t *testing.T) {
 				toks[i].Kind = tokenize.Symbol
 			}
 		}
-		s.voc.resolve(&tk, toks)
+		s.voc.resolve(&tk, toks, nil)
 		used := make([]bool, len(toks))
 		for i := range used {
 			used[i] = rng.IntN(5) == 0
@@ -388,7 +388,7 @@ func TestResolveReference(t *testing.T) {
 	var tok tokenize.Result
 	for round := 0; round < 20; round++ {
 		tz.Tokenize(lookupText(rng, s, 300+rng.IntN(300)), &tok)
-		s.voc.resolve(&tk, tok.Tokens)
+		s.voc.resolve(&tk, tok.Tokens, nil)
 		for i, tt := range tok.Tokens {
 			want := s.voc.build(tt.Norm)
 			got := tk.words[i]
@@ -404,6 +404,70 @@ func TestResolveReference(t *testing.T) {
 		}
 		if got := tk.mayWide[len(tok.Tokens):]; len(got) != 8 || slices.ContainsFunc(got, func(b uint8) bool { return b != 0 }) {
 			t.Fatalf("round %d: mayWide ends in %v, want 8 zero bytes", round, got)
+		}
+	}
+}
+
+// annotator is a test Annotator: a function of the word and a salt, so
+// that two annotators disagree on every word.
+type annotator uint32
+
+func (a annotator) Annotate(norm string) uint32 {
+	return uint32(a) ^ uint32(xxhash.Sum64String(norm))
+}
+
+// TestResolveAnnotates checks Result.Annotations and WordHashes against
+// the annotator and the hash of every token, with one Result reused across
+// texts, mostly answered from its recent-word cache, and the annotator
+// changed between rounds (the cache must not keep the old one's numbers);
+// and that ScoreResolved scores as ScoreInto does, also when res was
+// resolved from other tokens.
+func TestResolveAnnotates(t *testing.T) {
+	set, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(set)
+	tz := tokenize.New(set.Abbreviations)
+	rng := rand.New(rand.NewPCG(11, 12))
+	var res, want Result
+	var tok, other tokenize.Result
+	anns := []Annotator{annotator(1), annotator(1), annotator(2), nil, annotator(1)}
+	for round := range 30 {
+		text := lookupText(rng, s, 200+rng.IntN(200))
+		tz.Tokenize(text, &tok)
+		a := anns[round%len(anns)]
+		s.Resolve(&res, &tok, a)
+		got := res.Annotations()
+		if len(got) != len(tok.Tokens) || len(res.WordHashes()) != len(tok.Tokens) {
+			t.Fatalf("round %d: got %d annotations and %d hashes, want %d", round, len(got), len(res.WordHashes()), len(tok.Tokens))
+		}
+		for i, tt := range tok.Tokens {
+			var w uint32
+			if a != nil {
+				w = a.Annotate(tt.Norm)
+			}
+			if got[i] != w {
+				t.Fatalf("round %d (annotator %v), token %d (%q): got annotation %#x, want %#x", round, a, i, tt.Norm, got[i], w)
+			}
+			if got, want := res.WordHashes()[i], xxhash.Sum64String(tt.Norm); got != want {
+				t.Fatalf("round %d, token %d (%q): got hash %#x, want %#x", round, i, tt.Norm, got, want)
+			}
+		}
+		if round%3 == 2 {
+			// res holds the words of other tokens: ScoreResolved must
+			// resolve tok again.
+			tz.Tokenize(lookupText(rng, s, 50), &other)
+			s.Resolve(&res, &other, a)
+		}
+		mask := make([]bool, len(tok.Tokens))
+		for i := range mask {
+			mask[i] = rng.IntN(7) == 0
+		}
+		s.ScoreResolved(&res, text, &tok, 0, mask)
+		s.ScoreInto(&want, text, &tok, 0, mask)
+		if res.Sentiment != want.Sentiment || res.Risk != want.Risk || len(res.Hits) != len(want.Hits) {
+			t.Fatalf("round %d: ScoreResolved got sentiment %v risk %v and %d hits, ScoreInto %v, %v and %d", round, res.Sentiment, res.Risk, len(res.Hits), want.Sentiment, want.Risk, len(want.Hits))
 		}
 	}
 }

@@ -318,9 +318,38 @@ func (s *Scorer) Score(text string, tok *tokenize.Result, titleLen int) Result {
 // after article with one Result allocates almost nothing (a long article
 // has thousands of hits). Whatever res held before is overwritten.
 func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, titleLen int, mask []bool) {
+	s.Resolve(res, tok, nil)
+	s.ScoreResolved(res, text, tok, titleLen, mask)
+}
+
+// An Annotator gives each word a number that a later stage wants per token
+// (entities.Registry.Annotate: what the word is to company matching).
+// Resolve keeps the number with the word in the cache it looks tokens up
+// through, so most tokens are annotated without a call. Annotate must be a
+// function of norm alone, safe for concurrent use.
+type Annotator interface {
+	Annotate(norm string) uint32
+}
+
+// Resolve looks up the words of tok in the lexicons, into res, and, with
+// a non-nil Annotator, annotates each token (Result.Annotations). It is the
+// first half of ScoreInto; ScoreResolved, with the same res and tok, is
+// the second. Splitting them lets a caller use the annotations before it
+// scores (the pipeline masks the company names that the annotations help
+// find).
+func (s *Scorer) Resolve(res *Result, tok *tokenize.Result, a Annotator) {
+	s.voc.resolve(&res.toks, tok.Tokens, a)
+}
+
+// ScoreResolved is ScoreInto for a res that Resolve has just filled from
+// tok. Should res hold the words of other tokens (another slice, or a
+// Scorer's other than s), it resolves tok again first.
+func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, titleLen int, mask []bool) {
 	toks := tok.Tokens
 	tk := &res.toks
-	s.voc.resolve(tk, toks)
+	if tk.voc != s.voc || len(tk.toks) != len(toks) || len(toks) > 0 && &tk.toks[0] != &toks[0] {
+		s.voc.resolve(tk, toks, nil)
+	}
 	*res = Result{
 		Categories: reuse(res.Categories, len(s.categories)), ClauseOf: reuse(res.ClauseOf, len(toks)),
 		Sentences: len(tok.Sentences), Tokens: len(toks),
@@ -848,7 +877,12 @@ func TopTerms(hits []Hit, n int) []string {
 // a cache that keeps the hash too, so a caller that wants both need not
 // hash the text a second time. The slice is r's: it is valid until the
 // next ScoreInto with r.
-func (r *Result) WordHashes() []uint64 { return r.toks.hashes }
+func (r *Result) WordHashes() []uint64 { return r.toks.hashes[:len(r.toks.toks)] }
+
+// Annotations returns the annotation of each token that Resolve last
+// resolved into r, in token order: all 0 when it had no Annotator. The
+// slice is r's: it is valid until the next Resolve or ScoreInto with r.
+func (r *Result) Annotations() []uint32 { return r.toks.ann[:len(r.toks.toks)] }
 
 // TopTerms is TopTerms(r.Hits, n), reusing r's memory: a worker that
 // keeps one Result allocates only the strings it returns.

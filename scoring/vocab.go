@@ -172,22 +172,26 @@ type tokens struct {
 	flags   []uint8  // words[i].flags, packed
 	sig6    []uint8  // sig6 of each token's norm
 	hashes  []uint64 // xxhash of each token's norm (Result.WordHashes)
+	ann     []uint32 // each token's annotation (Result.Annotations)
 	// mayWide is mayBits followed by 8 zero bytes (mayBits is its start),
 	// so that next can read the bits of any 8 tokens at once.
 	mayWide []uint8
 	local   map[string]*word // this worker's resolved words, kept across articles
 	recent  []recentWord     // a direct-mapped cache in front of local (recentSize slots)
 	voc     *vocabulary      // the vocabulary local and recent belong to
+	// annotator made the annotations in recent; nil for none.
+	annotator Annotator
 }
 
 // recentWord is a slot of tokens.recent. It holds what resolve copies
 // for a token inline, so that a hit or a miss costs no read of the word
 // itself: the slots are contiguous, the words scattered over the heap.
-// hash is the xxhash of norm (WordHashes).
+// hash is the xxhash of norm (WordHashes), ann its annotation.
 type recentWord struct {
 	norm       string
 	w          *word
 	hash       uint64
+	ann        uint32
 	may, flags uint8
 }
 
@@ -207,10 +211,10 @@ func sig6(w string) uint8 { return uint8(recentSlot(w) >> 6) }
 // here (loops over many tokens use candidate instead).
 func (t *tokens) may(i int, ix *index) bool { return t.mayBits[i]&ix.bit != 0 }
 
-// resolve looks up every token of toks into t, reusing t's memory. A
-// worker's own map answers most tokens without a lock: news vocabulary is
-// Zipfian.
-func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
+// resolve looks up every token of toks into t, reusing t's memory, and
+// annotates each with a, unless a is nil. A worker's own map answers most
+// tokens without a lock: news vocabulary is Zipfian.
+func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token, a Annotator) {
 	n := len(toks)
 	t.toks = toks
 	// Every element is written below: no need to clear them first. The
@@ -219,11 +223,18 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 	t.mayWide = resize(t.mayWide, n+8)
 	clear(t.mayWide[n:])
 	t.mayBits = t.mayWide[:n]
-	words, mayBits, flags, sig6s, hashes := t.words[:n], t.mayBits[:n], t.flags[:n], t.sig6[:n], t.hashes[:n]
+	t.ann = resize(t.ann, n)
+	words, mayBits, flags, sig6s, hashes, anns := t.words[:n], t.mayBits[:n], t.flags[:n], t.sig6[:n], t.hashes[:n], t.ann[:n]
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
 		t.recent = make([]recentWord, recentSize)
+		t.annotator = a
+	}
+	if t.annotator != a {
+		// The slots hold another annotator's annotations.
+		clear(t.recent)
+		t.annotator = a
 	}
 	recent := (*[recentSize]recentWord)(t.recent)
 	for i := range toks {
@@ -231,16 +242,19 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token) {
 		k := recentSlot(w)
 		sig6s[i] = uint8(k >> 6) // sig6(w)
 		slot := &recent[k]
-		r, may, fl, h := slot.w, slot.may, slot.flags, slot.hash
+		r, may, fl, h, an := slot.w, slot.may, slot.flags, slot.hash, slot.ann
 		if slot.norm != w || r == nil {
-			// The hash is made here, not kept in the word: a word is
-			// 128 bytes, and 8 more would cost it its cache-line
-			// alignment. A miss costs a map lookup anyway.
-			r, h = v.lookup(t, w), xxhash.Sum64String(w)
-			*slot = recentWord{r.norm, r, h, r.may, r.flags}
+			// The hash and the annotation are made here, not kept in
+			// the word: a word is 128 bytes, and more would cost it its
+			// cache-line alignment. A miss costs a map lookup anyway.
+			r, h, an = v.lookup(t, w), xxhash.Sum64String(w), 0
+			if a != nil {
+				an = a.Annotate(w)
+			}
+			*slot = recentWord{r.norm, r, h, an, r.may, r.flags}
 			may, fl = r.may, r.flags
 		}
-		words[i], mayBits[i], flags[i], hashes[i] = r, may, fl, h
+		words[i], mayBits[i], flags[i], hashes[i], anns[i] = r, may, fl, h, an
 	}
 }
 

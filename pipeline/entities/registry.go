@@ -68,6 +68,7 @@ type Registry struct {
 
 // findScratch is the memory of one Find call, reused by the next.
 type findScratch struct {
+	ann    []uint32 // per token: Annotate of its norm (Find)
 	folded []string // per token: its folded norm, or "" when no alias match can cover it
 	heads  []findHead
 	cands  []findCand
@@ -299,34 +300,90 @@ func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
 		sc = &findScratch{}
 	}
 	defer reg.findPool.Put(sc)
+	ann := resize(sc.ann, len(toks))
+	sc.ann = ann
+	for i := range toks {
+		ann[i] = reg.Annotate(toks[i].Norm)
+	}
+	return reg.find(text, toks, ann, sc)
+}
+
+// Annotation bits (Annotate): the alias word's index in reg.words plus
+// one, and two flags.
+const (
+	annWord    = 1<<30 - 1 // index+1 of the folded norm among the alias words, 0 for none
+	annCut     = 1 << 30   // an alias word with a hyphen or an apostrophe
+	annCutWord = 1 << 31   // no alias word, but a one-word alias may end inside it (ING-topman)
+)
+
+// Annotate says what a token with this norm is to Find, as a number: 0,
+// most words, for no part of any alias. Find annotates every token; a
+// caller that keeps the annotations of the words it has seen
+// (scoring.Scorer.Resolve) passes them to FindAnnotated instead.
+func (reg *Registry) Annotate(norm string) uint32 {
+	f, cut := foldNorm(norm)
+	sig := wordSig(f)
+	if !reg.words.hasSig(sig) && !cut {
+		return 0
+	}
+	w := reg.words.index(f, sig)
+	switch {
+	case w >= 0 && cut:
+		return uint32(w+1) | annCut
+	case w >= 0:
+		return uint32(w + 1)
+	case cut && reg.words.hasCutWord(f):
+		return annCutWord
+	}
+	return 0
+}
+
+// FindAnnotated is Find for tokens annotated by Annotate: ann[i] is
+// reg.Annotate(tok.Tokens[i].Norm).
+func (reg *Registry) FindAnnotated(text string, tok *tokenize.Result, ann []uint32) []Mention {
+	toks := tok.Tokens
+	if len(toks) == 0 || len(reg.patterns) == 0 {
+		return nil
+	}
+	if len(ann) != len(toks) {
+		panic(fmt.Sprintf("entities: %d annotations for %d tokens", len(ann), len(toks)))
+	}
+	sc, _ := reg.findPool.Get().(*findScratch)
+	if sc == nil {
+		sc = &findScratch{}
+	}
+	defer reg.findPool.Put(sc)
+	return reg.find(text, toks, ann, sc)
+}
+
+// find is Find with the tokens annotated, in sc's memory.
+func (reg *Registry) find(text string, toks []tokenize.Token, ann []uint32, sc *findScratch) []Mention {
 	// folded is all "" until set below: the pooled memory is cleared after
 	// use, which also keeps the pool from holding on to the article.
-	folded := reuseStrings(sc.folded, len(toks))
+	folded := resize(sc.folded, len(toks))
 	defer func() {
 		clear(folded)
 		sc.folded = folded
 	}()
-	// First the tokens alone: fold each, and keep it where an alias match
-	// may cover it. Most tokens are no alias word and cost one bit test.
+	// First the tokens alone, by their annotations: keep the folded
+	// word where an alias match may cover it. Most tokens are no alias
+	// word and annotated 0.
 	heads := sc.heads[:0]
 	defer func() { sc.heads = heads[:0] }()
-	for i := range toks {
-		f, cut := foldNorm(toks[i].Norm)
-		sig := wordSig(f)
-		if !reg.words.hasSig(sig) && !cut {
+	for i, a := range ann {
+		if a == 0 {
 			continue
 		}
-		w := reg.words.index(f, sig)
-		switch {
-		case w >= 0:
-			folded[i] = f
+		if w := int(a&annWord) - 1; w >= 0 {
+			cut := a&annCut != 0
+			folded[i] = reg.words.words[w].word // the token's folded norm
 			if cut || len(reg.words.words[w].starts) > 0 {
 				heads = append(heads, findHead{tok: i, word: w, cut: cut})
 			}
-		case cut && reg.words.hasCutWord(f):
-			folded[i] = f // a match may end inside it
-			heads = append(heads, findHead{tok: i, word: -1, cut: true})
+			continue
 		}
+		folded[i], _ = foldNorm(toks[i].Norm) // a match may end inside it
+		heads = append(heads, findHead{tok: i, word: -1, cut: true})
 	}
 	// Then the matches from each token where one may start.
 	cands := sc.cands[:0]
@@ -447,11 +504,11 @@ func (reg *Registry) appendIfCased(cands []findCand, c findCand, text string, to
 	return append(cands, c)
 }
 
-// reuseStrings returns b resized to n, reallocating only when it is too
-// small: a new b is all "", and a reused one has what its last user left.
-func reuseStrings(b []string, n int) []string {
+// resize returns b resized to n, reallocating only when it is too small:
+// a new b is all zero values, and a reused one has what its last user left.
+func resize[T any](b []T, n int) []T {
 	if cap(b) < n {
-		return make([]string, n)
+		return make([]T, n)
 	}
 	return b[:n]
 }
