@@ -326,7 +326,9 @@ func (s *Scorer) ScoreInto(res *Result, text string, tok *tokenize.Result, title
 // (entities.Registry.Annotate: what the word is to company matching).
 // Resolve keeps the number with the word in the cache it looks tokens up
 // through, so most tokens are annotated without a call. Annotate must be a
-// function of norm alone, safe for concurrent use.
+// function of norm alone, safe for concurrent use, and the Annotator
+// comparable (a pointer, typically): a Result notes which one annotated
+// its cache, and starts the cache afresh for another.
 type Annotator interface {
 	Annotate(norm string) uint32
 }
@@ -872,11 +874,11 @@ func TopTerms(hits []Hit, n int) []string {
 }
 
 // WordHashes returns the 64-bit xxhash (github.com/cespare/xxhash/v2) of
-// the Norm of each token ScoreInto last scored into r, in token order: the
-// hash novelty.Sign takes of each word. Resolving a token finds its word in
-// a cache that keeps the hash too, so a caller that wants both need not
-// hash the text a second time. The slice is r's: it is valid until the
-// next ScoreInto with r.
+// the Norm of each token that Resolve or ScoreInto last resolved into r,
+// in token order: the hash novelty.Sign takes of each word. Resolving a
+// token finds its word in a cache that keeps the hash too, so a caller
+// that wants both need not hash the text a second time. The slice is r's:
+// it is valid until the next Resolve or ScoreInto with r.
 func (r *Result) WordHashes() []uint64 { return r.toks.hashes[:len(r.toks.toks)] }
 
 // Annotations returns the annotation of each token that Resolve last

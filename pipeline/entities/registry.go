@@ -339,14 +339,15 @@ func (reg *Registry) Annotate(norm string) uint32 {
 }
 
 // FindAnnotated is Find for tokens annotated by Annotate: ann[i] is
-// reg.Annotate(tok.Tokens[i].Norm).
+// reg.Annotate(tok.Tokens[i].Norm). Given a slice of another length, it
+// annotates the tokens itself, as Find does.
 func (reg *Registry) FindAnnotated(text string, tok *tokenize.Result, ann []uint32) []Mention {
 	toks := tok.Tokens
+	if len(ann) != len(toks) {
+		return reg.Find(text, tok)
+	}
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
-	}
-	if len(ann) != len(toks) {
-		panic(fmt.Sprintf("entities: %d annotations for %d tokens", len(ann), len(toks)))
 	}
 	sc, _ := reg.findPool.Get().(*findScratch)
 	if sc == nil {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -48,8 +49,21 @@ func find(t *testing.T, reg *Registry, text string) []string {
 	var tok tokenize.Result
 	tokenize.New([]string{"o.a"}).Tokenize(text, &tok)
 	var out []string
-	for _, m := range reg.Find(text, &tok) {
+	ms := reg.Find(text, &tok)
+	for _, m := range ms {
 		out = append(out, reg.Company(m.Company).ID+"→"+reg.Company(m.Root).ID+":"+m.Surface)
+	}
+	// FindAnnotated finds the same, with the annotations given, and
+	// without them (a slice of another length).
+	ann := make([]uint32, len(tok.Tokens))
+	for i, tt := range tok.Tokens {
+		ann[i] = reg.Annotate(tt.Norm)
+	}
+	if got := reg.FindAnnotated(text, &tok, ann); !slices.Equal(got, ms) {
+		t.Errorf("FindAnnotated: got %+v, want %+v", got, ms)
+	}
+	if got := reg.FindAnnotated(text, &tok, ann[:len(ann)/2]); len(ann) > 0 && !slices.Equal(got, ms) {
+		t.Errorf("FindAnnotated with %d annotations for %d tokens: got %+v, want %+v", len(ann)/2, len(ann), got, ms)
 	}
 	return out
 }
