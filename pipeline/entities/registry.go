@@ -289,23 +289,7 @@ type Mention struct {
 // lists the aliases that start with them. The tests hold Find to an
 // Aho–Corasick automaton over the whole text.
 func (reg *Registry) Find(text string, tok *tokenize.Result) []Mention {
-	toks := tok.Tokens
-	if len(toks) == 0 || len(reg.patterns) == 0 {
-		return nil
-	}
-	// The folded words and the candidates live in pooled scratch memory:
-	// Find runs once per article, from every worker.
-	sc, _ := reg.findPool.Get().(*findScratch)
-	if sc == nil {
-		sc = &findScratch{}
-	}
-	defer reg.findPool.Put(sc)
-	ann := resize(sc.ann, len(toks))
-	sc.ann = ann
-	for i := range toks {
-		ann[i] = reg.Annotate(toks[i].Norm)
-	}
-	return reg.find(text, toks, ann, sc)
+	return reg.FindAnnotated(text, tok, nil)
 }
 
 // Annotation bits (Annotate): the alias word's index in reg.words plus
@@ -343,22 +327,23 @@ func (reg *Registry) Annotate(norm string) uint32 {
 // annotates the tokens itself, as Find does.
 func (reg *Registry) FindAnnotated(text string, tok *tokenize.Result, ann []uint32) []Mention {
 	toks := tok.Tokens
-	if len(ann) != len(toks) {
-		return reg.Find(text, tok)
-	}
 	if len(toks) == 0 || len(reg.patterns) == 0 {
 		return nil
 	}
+	// The annotations, the folded words and the candidates live in pooled
+	// scratch memory: Find runs once per article, from every worker.
 	sc, _ := reg.findPool.Get().(*findScratch)
 	if sc == nil {
 		sc = &findScratch{}
 	}
 	defer reg.findPool.Put(sc)
-	return reg.find(text, toks, ann, sc)
-}
-
-// find is Find with the tokens annotated, in sc's memory.
-func (reg *Registry) find(text string, toks []tokenize.Token, ann []uint32, sc *findScratch) []Mention {
+	if len(ann) != len(toks) {
+		ann = resize(sc.ann, len(toks))
+		sc.ann = ann
+		for i := range toks {
+			ann[i] = reg.Annotate(toks[i].Norm)
+		}
+	}
 	// folded is all "" until set below: the pooled memory is cleared after
 	// use, which also keeps the pool from holding on to the article.
 	folded := resize(sc.folded, len(toks))
