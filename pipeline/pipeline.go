@@ -121,6 +121,7 @@ type item struct {
 // hitCount is the number of an article's hits with one metric label.
 type hitCount struct {
 	label metrics.LexiconLabel
+	index int // the label's scoring.Hit.LabelIndex; -1: none
 	n     int
 }
 
@@ -399,14 +400,19 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 // Analyzer runs the per-article stages: tokenize, score, find and
 // attribute companies. It is safe for concurrent use.
 type Analyzer struct {
-	tk  *tokenize.Tokenizer
-	sc  *scoring.Scorer
-	reg *entities.Registry
+	tk     *tokenize.Tokenizer
+	sc     *scoring.Scorer
+	reg    *entities.Registry
+	labels []metrics.LexiconLabel // sc.Labels()
 }
 
 // NewAnalyzer builds the per-article stages from lexicons and a registry.
 func NewAnalyzer(set *lexicons.Set, reg *entities.Registry) *Analyzer {
-	return &Analyzer{tk: tokenize.New(set.Abbreviations), sc: scoring.New(set), reg: reg}
+	an := &Analyzer{tk: tokenize.New(set.Abbreviations), sc: scoring.New(set), reg: reg}
+	for _, l := range an.sc.Labels() {
+		an.labels = append(an.labels, metrics.LexiconLabel{Lexicon: l.Lexicon, Category: l.Category})
+	}
+	return an
 }
 
 // Registry returns the company registry the analyzer matches against.
@@ -434,6 +440,9 @@ type Buffer struct {
 	score  scoring.Result
 	mask   []bool
 	words  []uint64 // the hashes of the words novelty signs
+	// labelAt is 1 + the index in scored.hits of each label index's
+	// count, 0 for none yet; all 0 between articles.
+	labelAt []int32
 }
 
 // Analyze scores one article. The Analysis shares memory with buf: it is
@@ -488,12 +497,13 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	if out == nil {
 		out = &scored{}
 	}
-	out.fill(a, &x, an.reg, buf)
+	out.fill(a, &x, an, buf)
 	return out
 }
 
 // fill makes out the rows of article a, analysed as x with buf.
-func (out *scored) fill(a *ingest.Article, x *Analysis, reg *entities.Registry, buf *Buffer) {
+func (out *scored) fill(a *ingest.Article, x *Analysis, an *Analyzer, buf *Buffer) {
+	reg := an.reg
 	res := x.Score
 	date := a.Date()
 	toks := x.Tokens
@@ -512,18 +522,7 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, reg *entities.Registry, 
 	}
 	out.sig = novelty.SignHashes(words)
 	buf.words = words[:0]
-	for i := range res.Hits {
-		h := &res.Hits[i]
-		l := metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}
-		k := 0
-		for k < len(out.hits) && out.hits[k].label != l {
-			k++
-		}
-		if k == len(out.hits) {
-			out.hits = append(out.hits, hitCount{label: l})
-		}
-		out.hits[k].n++
-	}
+	out.countHits(res.Hits, an.labels, buf)
 	out.article = arrowout.Article{
 		ArticleID: a.ID, Published: date, PublishedPrecision: string(a.Precision),
 		Source: a.Source, URL: a.URL, Title: a.Title, File: a.Origin.File,
@@ -549,6 +548,41 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, reg *entities.Registry, 
 	}
 }
 
+// countHits sets out.hits to the number of hits per label. Hits the
+// scorer made count by their label index, the others by name.
+func (out *scored) countHits(hits []scoring.Hit, labels []metrics.LexiconLabel, buf *Buffer) {
+	if len(buf.labelAt) < len(labels) {
+		buf.labelAt = make([]int32, len(labels))
+	}
+	at := buf.labelAt
+	for i := range hits {
+		h := &hits[i]
+		if li := h.LabelIndex(); li >= 0 && li < len(labels) {
+			if k := at[li]; k > 0 {
+				out.hits[k-1].n++
+			} else {
+				out.hits = append(out.hits, hitCount{label: labels[li], index: li, n: 1})
+				at[li] = int32(len(out.hits))
+			}
+			continue
+		}
+		l := metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}
+		k := 0
+		for k < len(out.hits) && out.hits[k].label != l {
+			k++
+		}
+		if k == len(out.hits) {
+			out.hits = append(out.hits, hitCount{label: l, index: -1})
+		}
+		out.hits[k].n++
+	}
+	for _, c := range out.hits {
+		if c.index >= 0 {
+			at[c.index] = 0
+		}
+	}
+}
+
 // sinkMetrics updates the metrics for every article the sink adds. The
 // children of the labelled metrics it updates per article are resolved
 // once: WithLabelValues hashes the label values and takes the vector's
@@ -556,7 +590,10 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, reg *entities.Registry, 
 type sinkMetrics struct {
 	*metrics.Metrics
 	stages [len(itemStages)]prometheus.Observer // StageDuration, by itemStages
-	hits   map[metrics.LexiconLabel]prometheus.Counter
+	// byIndex holds the LexiconHits children by hitCount.index, hits
+	// those of the labels without one.
+	byIndex []prometheus.Counter
+	hits    map[metrics.LexiconLabel]prometheus.Counter
 }
 
 // itemStages are the stage labels of item.elapsed.
@@ -574,15 +611,23 @@ func newSinkMetrics(m *metrics.Metrics) *sinkMetrics {
 	return sm
 }
 
-// addLexiconHits is m.AddLexiconHits(l.Lexicon, l.Category, n) with the
-// label's counter looked up by l, the hits' own label, in a map.
-func (sm *sinkMetrics) addLexiconHits(l metrics.LexiconLabel, n int) {
-	c := sm.hits[l]
-	if c == nil {
-		c = sm.LexiconHitsOf(l)
-		sm.hits[l] = c
+// addLexiconHits is m.AddLexiconHits(h.label.Lexicon, h.label.Category,
+// h.n) with the label's counter looked up by its index, else by name.
+func (sm *sinkMetrics) addLexiconHits(h hitCount) {
+	var c prometheus.Counter
+	if h.index >= 0 {
+		if h.index >= len(sm.byIndex) {
+			sm.byIndex = append(sm.byIndex, make([]prometheus.Counter, h.index+1-len(sm.byIndex))...)
+		}
+		if c = sm.byIndex[h.index]; c == nil {
+			c = sm.LexiconHitsOf(h.label)
+			sm.byIndex[h.index] = c
+		}
+	} else if c = sm.hits[h.label]; c == nil {
+		c = sm.LexiconHitsOf(h.label)
+		sm.hits[h.label] = c
 	}
-	c.Add(float64(n))
+	c.Add(float64(h.n))
 }
 
 type companyAcc struct {
@@ -773,7 +818,7 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 			m.ArticlesWithCompany.Inc()
 		}
 		for _, c := range out.hits {
-			m.addLexiconHits(c.label, c.n)
+			m.addLexiconHits(c)
 		}
 		if out.noHit {
 			m.NoHitArticles.Inc()

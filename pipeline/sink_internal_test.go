@@ -3,7 +3,9 @@ package pipeline
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/marktstem/marktstem/pipeline/aggregate"
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/scoring"
 )
 
 // seedAnalyzer returns an Analyzer with the default lexicons and the seed
@@ -66,7 +69,7 @@ func BenchmarkSink(b *testing.B) {
 		}
 		a := *arts[k]
 		a.Published = a.Published.AddDate(i/len(arts), 0, 0)
-		out.fill(&a, &xs[k], an.reg, &bufs[k])
+		out.fill(&a, &xs[k], an, &bufs[k])
 		it := &item{seq: i, art: &a, bytes: 1000, out: out, elapsed: [3]time.Duration{time.Microsecond, 2 * time.Microsecond, time.Microsecond}}
 		if err := s.add(it, sum, panel, totals, m, log); err != nil {
 			b.Fatal(err)
@@ -88,13 +91,15 @@ func TestSinkMetricsAsDirect(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 1000 {
-		l := labels[rng.IntN(len(labels))]
+		k := rng.IntN(len(labels))
+		l, index := labels[k], k
 		if i%2 == 1 {
-			// Equal labels in other strings find the same series.
-			l = metrics.LexiconLabel{Lexicon: strings.Clone(l.Lexicon), Category: strings.Clone(l.Category)}
+			// Equal labels in other strings, without an index, find
+			// the same series.
+			l, index = metrics.LexiconLabel{Lexicon: strings.Clone(l.Lexicon), Category: strings.Clone(l.Category)}, -1
 		}
 		n := rng.IntN(9)
-		sm.addLexiconHits(l, n)
+		sm.addLexiconHits(hitCount{label: l, index: index, n: n})
 		direct.AddLexiconHits(l.Lexicon, l.Category, n)
 		for k, o := range sm.stages {
 			d := time.Duration(rng.IntN(1e7)) * time.Duration(k+1)
@@ -136,4 +141,62 @@ func gatherText(t *testing.T, g prometheus.Gatherer) string {
 		}
 	}
 	return b.String()
+}
+
+// TestCountHitsByName holds countHits, which counts the scorer's hits by
+// their label index, to counting every hit by its lexicon and category
+// names, on the seed articles with hits built by hand mixed in.
+func TestCountHitsByName(t *testing.T) {
+	an, arts := seedAnalyzer(t)
+	labels := an.sc.Labels()
+	var buf Buffer
+	out := &scored{}
+	lexiconsSeen := map[string]bool{}
+	for _, a := range arts {
+		x := an.Analyze(a, &buf)
+		hits := x.Score.Hits
+		for i := range hits {
+			h := &hits[i]
+			li := h.LabelIndex()
+			if li < 0 || li >= len(labels) {
+				t.Fatalf("%s: hit %q: got label index %d, want one of the scorer's %d", a.ID, h.Term, li, len(labels))
+			}
+			if got, want := labels[li], (scoring.HitLabel{Lexicon: h.Lexicon, Category: h.Category}); got != want {
+				t.Fatalf("%s: hit %q: got label %+v, want %+v", a.ID, h.Term, got, want)
+			}
+			lexiconsSeen[h.Lexicon] = true
+		}
+		// Built by hand: no index. One label is also the scorer's.
+		byHand := []scoring.Hit{{Lexicon: "direction"}, {Lexicon: "by-hand", Category: "tax"}}
+		for _, mixed := range [][]scoring.Hit{hits, append(slices.Clone(hits), byHand...), append(slices.Clone(byHand), hits...)} {
+			want := map[metrics.LexiconLabel]int{}
+			for _, h := range mixed {
+				want[metrics.LexiconLabel{Lexicon: h.Lexicon, Category: h.Category}]++
+			}
+			out.hits = out.hits[:0]
+			out.countHits(mixed, an.labels, &buf)
+			got := map[metrics.LexiconLabel]int{}
+			for _, c := range out.hits {
+				got[c.label] += c.n
+				if c.index >= 0 && an.labels[c.index] != c.label {
+					t.Fatalf("%s: count of %+v has index %d, the index of %+v", a.ID, c.label, c.index, an.labels[c.index])
+				}
+			}
+			if !maps.Equal(got, want) {
+				t.Fatalf("%s: got counts %v, want %v", a.ID, got, want)
+			}
+			if i := slices.IndexFunc(buf.labelAt, func(k int32) bool { return k != 0 }); i >= 0 {
+				t.Fatalf("%s: label %d still marked after counting", a.ID, i)
+			}
+		}
+	}
+	// Every kind of hit is covered: each sets its label in its own place.
+	for _, l := range []string{"direction", "regulatory", "regulatory-actors"} {
+		if !lexiconsSeen[l] {
+			t.Errorf("no hit of lexicon %q in the seeds", l)
+		}
+	}
+	if len(lexiconsSeen) < 5 {
+		t.Errorf("hits of %d lexicons in the seeds (%v), want sentiment ones too", len(lexiconsSeen), lexiconsSeen)
+	}
 }

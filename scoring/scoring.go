@@ -85,6 +85,20 @@ type Hit struct {
 	// so that TopTerms adds up a term's hits without hashing its name;
 	// 0: look the name up.
 	name int32
+	// label is 1 + the index of (Lexicon, Category) in the scorer's
+	// Labels, so that a caller counting hits per label indexes a slice
+	// instead of comparing names; 0: a Hit built by hand.
+	label int32
+}
+
+// LabelIndex returns the index of h's lexicon and category in the Labels
+// of the Scorer that made h, or -1 for a Hit built by hand.
+func (h *Hit) LabelIndex() int { return int(h.label) - 1 }
+
+// HitLabel is a lexicon and, for regulatory hits, a category: what a
+// metric of hits per lexicon is labelled with.
+type HitLabel struct {
+	Lexicon, Category string
 }
 
 // Result is the score of one article with everything needed to explain it.
@@ -157,8 +171,13 @@ type Scorer struct {
 	names                        map[string]int32
 	pairNames                    []atomic.Pointer[string] // per object × verb: pairName, once made
 	sentName, regName, actorName []int32
-	categories                   []string
-	cal                          lexicons.Calibration
+	// labels are the distinct (lexicon, category) pairs of the entries
+	// (Hit.label); sentLabel, regLabel and actorLabel hold them per entry.
+	labels                          []HitLabel
+	sentLabel, regLabel, actorLabel []int32
+	dirLabel                        int32
+	categories                      []string
+	cal                             lexicons.Calibration
 }
 
 // New builds a Scorer from a lexicon set.
@@ -227,7 +246,49 @@ func New(set *lexicons.Set) *Scorer {
 	for _, a := range s.actors {
 		s.actorCat = append(s.actorCat, s.catIndex[a.Category]+1)
 	}
+	s.labels, s.dirLabel, s.sentLabel, s.regLabel, s.actorLabel = labelsOf(set)
 	return s
+}
+
+// directionLexicon is the Lexicon of direction-pair hits.
+const directionLexicon = "direction"
+
+// Labels returns the distinct lexicon and category pairs of the hits s
+// can make, indexed by Hit.LabelIndex. The slice is s's: do not modify it.
+func (s *Scorer) Labels() []HitLabel { return s.labels }
+
+// LabelsOf returns what the Labels of a Scorer built from set would be,
+// without building one.
+func LabelsOf(set *lexicons.Set) []HitLabel {
+	labels, _, _, _, _ := labelsOf(set)
+	return labels
+}
+
+// labelsOf numbers the distinct labels of the hits a Scorer built from set
+// makes from 1 up (Hit.label): that of direction pairs, and those of the
+// sentiment, regulatory and actor entries, per entry.
+func labelsOf(set *lexicons.Set) (labels []HitLabel, dir int32, sent, reg, actor []int32) {
+	ids := map[HitLabel]int32{}
+	label := func(l HitLabel) int32 {
+		id, ok := ids[l]
+		if !ok {
+			labels = append(labels, l)
+			id = int32(len(labels))
+			ids[l] = id
+		}
+		return id
+	}
+	dir = label(HitLabel{Lexicon: directionLexicon})
+	for _, t := range set.Sentiment {
+		sent = append(sent, label(HitLabel{Lexicon: t.Lexicon})) // sentiment hits have no category
+	}
+	for _, t := range set.Regulatory {
+		reg = append(reg, label(HitLabel{Lexicon: t.Lexicon, Category: t.Category}))
+	}
+	for _, a := range set.Actors {
+		actor = append(actor, label(HitLabel{Lexicon: a.Lexicon, Category: a.Category}))
+	}
+	return labels, dir, sent, reg, actor
 }
 
 // Calibration returns the label thresholds and direction weight in use.
@@ -438,7 +499,7 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 				hit := Hit{
 					Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
 					Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
-					cat: s.actorCat[e], name: s.actorName[e],
+					cat: s.actorCat[e], name: s.actorName[e], label: s.actorLabel[e],
 				}
 				if actorHit < 0 {
 					actorHit = len(res.Hits)
@@ -573,8 +634,8 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 		}
 		res.Hits = append(res.Hits, Hit{
 			Kind: Direction, First: lo, N: hi - lo, Start: toks[lo].Start, End: toks[hi-1].End,
-			Sentence: toks[lo].Sentence, Term: s.pairName(o.e, v.e), Lexicon: "direction", Via: o.via,
-			Base: s.cal.Direction * obj.Polarity * verb.Polarity,
+			Sentence: toks[lo].Sentence, Term: s.pairName(o.e, v.e), Lexicon: directionLexicon, Via: o.via,
+			Base: s.cal.Direction * obj.Polarity * verb.Polarity, label: s.dirLabel,
 		})
 	}
 }
@@ -594,7 +655,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result
 			h := res.addHit()
 			h.Kind, h.First, h.N, h.Start, h.End = Sentiment, at, n, toks[at].Start, toks[at+n-1].End
 			h.Sentence, h.Term, h.Lexicon, h.Via, h.Base = toks[at].Sentence, t.Term, t.Lexicon, v, t.Weight
-			h.name = s.sentName[e]
+			h.name, h.label = s.sentName[e], s.sentLabel[e]
 			i = at + n
 		}
 	}
@@ -608,7 +669,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result
 			h := res.addHit()
 			h.Kind, h.First, h.N, h.Start, h.End = Regulatory, at, n, toks[at].Start, toks[at+n-1].End
 			h.Sentence, h.Term, h.Lexicon, h.Category, h.Via, h.Base = toks[at].Sentence, t.Term, t.Lexicon, t.Category, v, t.Weight
-			h.cat, h.name = s.regCat[e], s.regName[e]
+			h.cat, h.name, h.label = s.regCat[e], s.regName[e], s.regLabel[e]
 			i = at + n
 		}
 	}

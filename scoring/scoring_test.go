@@ -494,3 +494,58 @@ func TestShiftsArena(t *testing.T) {
 		t.Errorf("allocations per ScoreInto of a text with %d hits: got %v, want at most 10", len(res.Hits), got)
 	}
 }
+
+// TestLabels checks the labels a Scorer numbers its hits by: LabelsOf
+// gives them without a Scorer, each label once, and every hit's index
+// names its own lexicon and category.
+func TestLabels(t *testing.T) {
+	def, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []*lexicons.Set{testSet(t), def} {
+		s := New(set)
+		labels := s.Labels()
+		if got := LabelsOf(set); !slices.Equal(got, labels) {
+			t.Fatalf("got LabelsOf %v, want the Scorer's %v", got, labels)
+		}
+		seen := map[HitLabel]bool{}
+		for _, l := range labels {
+			if seen[l] {
+				t.Fatalf("label %+v listed twice", l)
+			}
+			seen[l] = true
+		}
+		if labels[0] != (HitLabel{Lexicon: "direction"}) {
+			t.Errorf("got first label %+v, want direction's", labels[0])
+		}
+		text := strings.Repeat("De winst steeg fors. Geen verlies, maar de AFM legt een boete op wegens kartelvorming. De ACM onderzoekt. ", 3)
+		var tok tokenize.Result
+		tokenize.New(set.Abbreviations).Tokenize(text, &tok)
+		res := s.Score(text, &tok, 0)
+		kinds, actorHit := map[Kind]bool{}, false
+		for i := range res.Hits {
+			h := &res.Hits[i]
+			li := h.LabelIndex()
+			if li < 0 || li >= len(labels) {
+				t.Fatalf("hit %q: got label index %d of %d", h.Term, li, len(labels))
+			}
+			if got, want := labels[li], (HitLabel{Lexicon: h.Lexicon, Category: h.Category}); got != want {
+				t.Errorf("hit %q: got label %+v, want %+v", h.Term, got, want)
+			}
+			kinds[h.Kind] = true
+			if len(set.Actors) > 0 && h.Lexicon == set.Actors[0].Lexicon {
+				actorHit = true
+			}
+		}
+		if len(set.Actors) > 0 && !actorHit {
+			t.Errorf("no actor's hit among %d hits", len(res.Hits))
+		}
+		if len(kinds) != 3 {
+			t.Errorf("hits of kinds %v, want sentiment, direction and regulatory ones", kinds)
+		}
+	}
+	if got := (&Hit{}).LabelIndex(); got != -1 {
+		t.Errorf("a Hit built by hand: got label index %d, want -1", got)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/marktstem/marktstem/pipeline/arrowout"
 	"github.com/marktstem/marktstem/pipeline/entities"
 	"github.com/marktstem/marktstem/pipeline/ingest"
+	"github.com/marktstem/marktstem/scoring"
 	"github.com/marktstem/marktstem/seeds"
 )
 
@@ -192,16 +193,9 @@ func (f *scoreFlags) setup(stderr io.Writer) (*env, error) {
 // lexiconLabels lists the (lexicon, category) pairs the loaded lexicons can
 // produce as hits: exactly the label values of marktstem_lexicon_hits_total.
 func lexiconLabels(lex *lexicons.Set) []metrics.LexiconLabel {
-	seen := map[metrics.LexiconLabel]bool{{Lexicon: "direction"}: true}
-	out := []metrics.LexiconLabel{{Lexicon: "direction"}}
-	for _, terms := range [][]lexicons.Term{lex.Sentiment, lex.Regulatory} {
-		for _, t := range terms {
-			l := metrics.LexiconLabel{Lexicon: t.Lexicon, Category: t.Category}
-			if !seen[l] {
-				seen[l] = true
-				out = append(out, l)
-			}
-		}
+	var out []metrics.LexiconLabel
+	for _, l := range scoring.LabelsOf(lex) {
+		out = append(out, metrics.LexiconLabel{Lexicon: l.Lexicon, Category: l.Category})
 	}
 	return out
 }
