@@ -9,7 +9,6 @@ import (
 	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
-	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
@@ -89,10 +88,7 @@ func lookupText(rng *rand.Rand, s *Scorer, n int) string {
 // text with the shipped lexicons, for every index, start and end, with
 // and without used tokens.
 func TestLookupReference(t *testing.T) {
-	set, err := lexicons.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	s := New(set)
 	tz := tokenize.New(set.Abbreviations)
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -377,10 +373,7 @@ func TestUnshiftedHits(t *testing.T) {
 // its recent-word cache, against the word built afresh, over texts that
 // repeat words and punctuation, with one tokens reused from text to text.
 func TestResolveReference(t *testing.T) {
-	set, err := lexicons.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	s := New(set)
 	tz := tokenize.New(set.Abbreviations)
 	rng := rand.New(rand.NewPCG(9, 10))
@@ -423,10 +416,7 @@ func (a annotator) Annotate(norm string) uint32 {
 // and that ScoreResolved scores as ScoreInto does, also when res was
 // resolved from other tokens.
 func TestResolveAnnotates(t *testing.T) {
-	set, err := lexicons.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	s := New(set)
 	tz := tokenize.New(set.Abbreviations)
 	rng := rand.New(rand.NewPCG(11, 12))

@@ -14,6 +14,16 @@ import (
 	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
+// defaultSet returns the shipped lexicons.
+func defaultSet(t testing.TB) *lexicons.Set {
+	t.Helper()
+	set, err := lexicons.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 func file(name, header string, rows ...string) *fstest.MapFile {
 	return &fstest.MapFile{Data: []byte("# name: " + name + "\n# description: test\n# source: test\n# licence: Apache-2.0\n# version: 1\n" +
 		header + "\n" + strings.Join(rows, "\n") + "\n")}
@@ -499,11 +509,7 @@ func TestShiftsArena(t *testing.T) {
 // gives them without a Scorer, each label once, and every hit's index
 // names its own lexicon and category.
 func TestLabels(t *testing.T) {
-	def, err := lexicons.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, set := range []*lexicons.Set{testSet(t), def} {
+	for _, set := range []*lexicons.Set{testSet(t), defaultSet(t)} {
 		s := New(set)
 		labels := s.Labels()
 		if got := LabelsOf(set); !slices.Equal(got, labels) {
