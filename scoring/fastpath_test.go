@@ -379,6 +379,7 @@ func TestResolveReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	var tk tokens
 	var tok tokenize.Result
+	dropped := 0
 	for round := 0; round < 20; round++ {
 		tz.Tokenize(lookupText(rng, s, 300+rng.IntN(300)), &tok)
 		s.voc.resolve(&tk, tok.Tokens, nil)
@@ -388,8 +389,18 @@ func TestResolveReference(t *testing.T) {
 			if got.norm != tt.Norm || got.may != want.may || got.flags != want.flags || got.direct != want.direct {
 				t.Fatalf("round %d, token %d (%q): got word %q may %#x flags %#x, want may %#x flags %#x", round, i, tt.Norm, got.norm, got.may, got.flags, want.may, want.flags)
 			}
-			if tk.mayBits[i] != want.may || tk.flags[i] != want.flags || tk.sig6[i] != sig6(tt.Norm) {
-				t.Fatalf("round %d, token %d (%q): got packed may %#x flags %#x sig %d, want %#x %#x %d", round, i, tt.Norm, tk.mayBits[i], tk.flags[i], tk.sig6[i], want.may, want.flags, sig6(tt.Norm))
+			// The bits only the word's phrases set go where the next
+			// token is none of their second words.
+			wantMay, wantID := want.may, uint16(0)
+			if only, seconds := refStarter(want); only != 0 {
+				wantID = s.voc.words[tt.Norm].starter
+				if i+1 == len(tok.Tokens) || seconds&(1<<sig6(tok.Tokens[i+1].Norm)) == 0 {
+					wantMay &^= only
+					dropped++
+				}
+			}
+			if tk.mayBits[i] != wantMay || tk.flags[i] != want.flags || tk.sig6[i] != uint16(sig6(tt.Norm))|wantID<<6 {
+				t.Fatalf("round %d, token %d (%q): got packed may %#x flags %#x sig %#x, want %#x %#x %#x", round, i, tt.Norm, tk.mayBits[i], tk.flags[i], tk.sig6[i], wantMay, want.flags, uint16(sig6(tt.Norm))|wantID<<6)
 			}
 			if got, want := tk.hashes[i], xxhash.Sum64String(tt.Norm); got != want {
 				t.Fatalf("round %d, token %d (%q): got hash %#x, want %#x", round, i, tt.Norm, got, want)
@@ -398,6 +409,55 @@ func TestResolveReference(t *testing.T) {
 		if got := tk.mayWide[len(tok.Tokens):]; len(got) != 8 || slices.ContainsFunc(got, func(b uint8) bool { return b != 0 }) {
 			t.Fatalf("round %d: mayWide ends in %v, want 8 zero bytes", round, got)
 		}
+	}
+	if dropped < 100 {
+		t.Errorf("bits dropped on %d tokens: the text no longer exercises phrase starters", dropped)
+	}
+}
+
+// refStarter is what a vocabulary's starter says of word r, from r alone:
+// the bits of its may that only its phrases set, and the signatures of
+// their second words.
+func refStarter(r *word) (only uint8, seconds uint64) {
+	for k := range numSlots {
+		if r.phrases&(1<<k) == 0 || r.direct[k].entry >= 0 || k == slotActor && r.actor >= 0 {
+			continue
+		}
+		only |= 1 << k
+		for _, p := range r.exact.phrases[k] {
+			seconds |= 1 << sig6(p.second)
+		}
+	}
+	return only, seconds
+}
+
+// TestStarters checks that every word of the shipped lexicons whose may
+// has bits only its phrases set has a starter with those bits and their
+// second words, and no other word has one.
+func TestStarters(t *testing.T) {
+	s := New(defaultSet(t))
+	n := 0
+	for w, info := range s.voc.words {
+		only, seconds := refStarter(s.voc.build(w))
+		if only == 0 {
+			if info.starter != 0 {
+				t.Errorf("%q: got starter %d, want none", w, info.starter)
+			}
+			continue
+		}
+		n++
+		if info.starter == 0 {
+			t.Fatalf("%q: no starter, want bits %#x", w, only)
+		}
+		if got := s.voc.starters[info.starter]; got.only != only || got.seconds != seconds {
+			t.Errorf("%q: got starter %#x %#x, want %#x %#x", w, got.only, got.seconds, only, seconds)
+		}
+	}
+	if n < 100 || n >= maxStarters {
+		t.Errorf("%d starters: want 100 to %d for the shipped lexicons", n, maxStarters-1)
+	}
+	if got := s.voc.starters[0]; got != (starter{}) {
+		t.Errorf("starters[0] = %+v, want none", got)
 	}
 }
 

@@ -130,7 +130,7 @@ func (ix *index) lookup(t *tokens, i, end int) (entry int, n int, via Via) {
 // next token's signature is among their second words'. Most candidates
 // stop at the bit, which is in r's first cache line.
 func (t *tokens) mayPhrase(r *word, bit uint8, slot, i, end int) bool {
-	return r.phrases&bit != 0 && i+1 < end && r.seconds[slot]&(1<<t.sig6[i+1]) != 0
+	return r.phrases&bit != 0 && i+1 < end && r.seconds[slot]&(1<<(t.sig6[i+1]&63)) != 0
 }
 
 // lookupPhrase is lookup at a token i, word r, where mayPhrase holds: the

@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,6 +118,22 @@ func TestActorPrefix(t *testing.T) {
 		}
 		if g := strings.Join(got, " "); g != tt.want {
 			t.Errorf("%q: got actors %q, want %q", tt.text, g, tt.want)
+		}
+	}
+	// A word that starts an actor phrase and is an actor prefix keeps
+	// its actor bit where the phrase's second word does not follow.
+	set.Actors = append(slices.Clip(set.Actors), lexicons.Actor{Term: "dnb-president van nederland", Lexicon: "test", Category: "prudential", Weight: 0.5})
+	sc = scoring.New(set)
+	for text, want := range map[string]string{
+		"De DNB-president waarschuwt de banken.":     "dnb",
+		"De DNB-president van Nederland waarschuwt.": "dnb-president van nederland",
+	} {
+		var got []string
+		for _, a := range scoreText(t, sc, tk, text).Actors {
+			got = append(got, a.Term)
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("%q with an actor phrase: got actors %q, want %q", text, g, want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
@@ -29,6 +31,26 @@ type wordInfo struct {
 	// second holds the second words of the phrases, for words that start
 	// many (in de rode cijfers, in het nauw …): one lookup rules them out.
 	second [numSlots]map[string]bool
+	// starter is the word's index in vocabulary.starters, 0 when no
+	// phrase starts with it or past maxStarters.
+	starter uint16
+}
+
+// maxStarters bounds the ids of vocabulary.starters: a token's id shares
+// 16 bits with its 6-bit signature (tokens.sig6). Words beyond it (the
+// shipped lexicons have some 600) keep their bits: slower, never wrong.
+const maxStarters = 1 << 10
+
+// starter is what resolve needs of a word that starts phrases: the bits
+// of its may that only those phrases set (it matches no index k of them
+// alone, and is no actor prefix), and the signatures of the second words
+// of those phrases, all indexes together. Where the next token has none
+// of them, the bits go: no phrase can start there, and the lookups skip
+// the token. Most phrase starters (de, het, in) are followed by no second
+// word.
+type starter struct {
+	only    uint8
+	seconds uint64
 }
 
 // phrase is a multi-word entry as its first word's wordInfo lists it: its
@@ -84,6 +106,9 @@ type vocabulary struct {
 	words   map[string]*wordInfo
 	indexes [numSlots]*index
 	shared  *memo[*word] // resolved words, for all workers
+	// starters holds the words that start phrases, by wordInfo.starter;
+	// starters[0] is none. A full array: its ids need no bounds checks.
+	starters *[maxStarters]starter
 }
 
 func newVocabulary(indexes [numSlots]*index) *vocabulary {
@@ -116,6 +141,27 @@ func newVocabulary(indexes [numSlots]*index) *vocabulary {
 					info.second[k][ix.words[e][1]] = true
 				}
 			}
+		}
+	}
+	v.starters = new([maxStarters]starter)
+	ids := 1 // starters[0] is none
+	for _, w := range slices.Sorted(maps.Keys(v.words)) {
+		info := v.words[w]
+		if !slices.ContainsFunc(info.phrases[:], func(p []phrase) bool { return len(p) > 0 }) {
+			continue
+		}
+		r := v.build(w)
+		var st starter
+		for k := range numSlots {
+			if r.phrases&(1<<k) != 0 && r.direct[k].entry < 0 && (k != slotActor || r.actor < 0) {
+				st.only |= 1 << k
+				st.seconds |= r.seconds[k]
+			}
+		}
+		if st.only != 0 && ids < maxStarters {
+			info.starter = uint16(ids)
+			v.starters[ids] = st
+			ids++
 		}
 	}
 	return v
@@ -168,11 +214,13 @@ const localWords = 1 << 16
 type tokens struct {
 	toks    []tokenize.Token
 	words   []*word
-	mayBits []uint8  // words[i].may, packed: most lookups stop at this byte
-	flags   []uint8  // words[i].flags, packed
-	sig6    []uint8  // sig6 of each token's norm
-	hashes  []uint64 // xxhash of each token's norm (Result.WordHashes)
-	ann     []uint32 // each token's annotation (Result.Annotations)
+	mayBits []uint8 // words[i].may less what dropLoneStarts drops, packed: most lookups stop at this byte
+	flags   []uint8 // words[i].flags, packed
+	// sig6 is each token's signature, sig6 of its norm, in the low 6
+	// bits, and its word's wordInfo.starter above them.
+	sig6   []uint16
+	hashes []uint64 // xxhash of each token's norm (Result.WordHashes)
+	ann    []uint32 // each token's annotation (Result.Annotations)
 	// mayWide is mayBits followed by 8 zero bytes (mayBits is its start),
 	// so that next can read the bits of any 8 tokens at once.
 	mayWide []uint8
@@ -193,6 +241,7 @@ type recentWord struct {
 	hash       uint64
 	ann        uint32
 	may, flags uint8
+	sig        uint16 // the token's tokens.sig6 entry
 }
 
 // recentSize is the number of slots of tokens.recent: enough for the
@@ -240,9 +289,8 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token, a Annotator) {
 	for i := range toks {
 		w := toks[i].Norm
 		k := recentSlot(w)
-		sig6s[i] = uint8(k >> 6) // sig6(w)
 		slot := &recent[k]
-		r, may, fl, h, an := slot.w, slot.may, slot.flags, slot.hash, slot.ann
+		r, may, fl, h, an, sig := slot.w, slot.may, slot.flags, slot.hash, slot.ann, slot.sig
 		if slot.norm != w || r == nil {
 			// The hash and the annotation are made here, not kept in
 			// the word: a word is 128 bytes, and more would cost it its
@@ -251,10 +299,35 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token, a Annotator) {
 			if a != nil {
 				an = a.Annotate(w)
 			}
-			*slot = recentWord{r.norm, r, h, an, r.may, r.flags}
+			sig = uint16(k >> 6) // sig6(w)
+			if r.exact != nil {
+				sig |= r.exact.starter << 6
+			}
+			*slot = recentWord{r.norm, r, h, an, r.may, r.flags, sig}
 			may, fl = r.may, r.flags
 		}
-		words[i], mayBits[i], flags[i], hashes[i], anns[i] = r, may, fl, h, an
+		words[i], mayBits[i], flags[i], hashes[i], anns[i], sig6s[i] = r, may, fl, h, an, sig
+	}
+	dropLoneStarts(mayBits, sig6s, v.starters)
+}
+
+// dropLoneStarts clears, in the may bits of tokens that start phrases, the
+// bits only their phrases set where the next token's signature is none
+// of those phrases' second words' (see starter); the last token loses
+// them all. sig6s are the tokens' signatures and starter ids (tokens.sig6).
+// It is a pass of its own so that its few variables stay in registers, and
+// it has no branch on the bits, which would mispredict.
+func dropLoneStarts(may []uint8, sig6s []uint16, table *[maxStarters]starter) {
+	n := len(may)
+	if n == 0 {
+		return
+	}
+	may[n-1] &^= table[sig6s[n-1]>>6].only
+	next := sig6s[1:n]
+	may, cur := may[:len(next)], sig6s[:len(next)] // no bounds checks below
+	for i, sig := range next {
+		st := &table[cur[i]>>6]
+		may[i] &^= st.only & (uint8(st.seconds>>(sig&63)&1) - 1)
 	}
 }
 
