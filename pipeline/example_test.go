@@ -10,7 +10,6 @@ import (
 	"github.com/marktstem/marktstem/lexicons"
 	"github.com/marktstem/marktstem/pipeline"
 	"github.com/marktstem/marktstem/pipeline/entities"
-	"github.com/marktstem/marktstem/seeds"
 )
 
 func ExampleRun() {
@@ -18,12 +17,7 @@ func ExampleRun() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := seeds.FS().Open(seeds.CompaniesFile)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := entities.ParseRegistry("companies.csv", f)
+	reg, err := entities.Default()
 	if err != nil {
 		log.Fatal(err)
 	}

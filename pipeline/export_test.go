@@ -20,12 +20,7 @@ func SeedSetup(tb testing.TB) (*lexicons.Set, *entities.Registry) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f, err := seeds.FS().Open(seeds.CompaniesFile)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := entities.ParseRegistry("seeds/companies.csv", f)
+	reg, err := entities.Default()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -256,11 +255,7 @@ func hostname() string {
 
 func loadRegistry(path string) (*entities.Registry, error) {
 	if path == "" {
-		data, err := seedsFile(seeds.CompaniesFile)
-		if err != nil {
-			return nil, err
-		}
-		reg, err := entities.ParseRegistry("seeds/"+seeds.CompaniesFile, bytes.NewReader(data))
+		reg, err := entities.Default()
 		if err != nil {
 			return nil, fmt.Errorf("load registry: %w", err)
 		}
@@ -276,16 +271,6 @@ func loadRegistry(path string) (*entities.Registry, error) {
 		return nil, fmt.Errorf("load registry: %w", err)
 	}
 	return reg, nil
-}
-
-func seedsFile(name string) ([]byte, error) {
-	fsys := seeds.FS()
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("embedded seeds: %w", err)
-	}
-	defer f.Close()
-	return io.ReadAll(f)
 }
 
 func (f *scoreFlags) config(e *env, inputs []string, stdin io.Reader) pipeline.Config {

@@ -30,12 +30,7 @@ func benchSetup(tb testing.TB) (*Registry, *scoring.Scorer, []*benchArticle) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f, err := seeds.FS().Open(seeds.CompaniesFile)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := ParseRegistry("seeds/companies.csv", f)
+	reg, err := Default()
 	if err != nil {
 		tb.Fatal(err)
 	}

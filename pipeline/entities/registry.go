@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/marktstem/marktstem/pipeline/tokenize"
+	"github.com/marktstem/marktstem/seeds"
 )
 
 // header is the registry's required header row.
@@ -102,6 +103,17 @@ type pattern struct {
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Default parses the registry the binary ships with, seeds/companies.csv:
+// the one `marktstem score` matches against without --companies.
+func Default() (*Registry, error) {
+	f, err := seeds.FS().Open(seeds.CompaniesFile)
+	if err != nil {
+		return nil, fmt.Errorf("embedded registry: %w", err)
+	}
+	defer f.Close()
+	return ParseRegistry("seeds/"+seeds.CompaniesFile, f)
+}
 
 // ParseRegistry reads and validates a registry. name labels errors.
 func ParseRegistry(name string, r io.Reader) (*Registry, error) {

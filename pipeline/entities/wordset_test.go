@@ -1,23 +1,15 @@
 package entities
 
 import (
-	"bytes"
-	"io/fs"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/marktstem/marktstem/seeds"
 )
 
 // shippedReg is the registry the binary ships with.
 func shippedReg(t testing.TB) *Registry {
 	t.Helper()
-	csv, err := fs.ReadFile(seeds.FS(), seeds.CompaniesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := ParseRegistry("seeds/companies.csv", bytes.NewReader(csv))
+	reg, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}

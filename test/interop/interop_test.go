@@ -70,12 +70,7 @@ func run(t *testing.T, out string, layout arrowout.Layout, mem memory.Allocator)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := seeds.FS().Open(seeds.CompaniesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := entities.ParseRegistry("seeds/companies.csv", f)
+	reg, err := entities.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
