@@ -250,7 +250,7 @@ func TestSummarizeReference(t *testing.T) {
 			cat := rng.IntN(len(s.categories))
 			hits[i] = Hit{Kind: kinds[rng.IntN(3)], Weight: rng.NormFloat64(), Category: s.categories[cat]}
 			if rng.IntN(2) == 0 {
-				hits[i].cat = cat + 1
+				hits[i].cat = int32(cat + 1)
 			}
 			switch {
 			case rng.Float64() < zeros:

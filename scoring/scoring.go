@@ -61,26 +61,24 @@ const (
 )
 
 // Hit is one lexicon match and its contribution.
+//
+// The offsets and indexes are int32, and the fields are in an order that
+// leaves next to no padding (136 bytes): an article has tens of hits, and
+// the scorer, the attribution to each company and the top terms all walk
+// them.
 type Hit struct {
 	Kind     Kind
-	First    int    // index of the first token
-	N        int    // number of tokens
-	Start    int    // byte offset of the first token
-	End      int    // byte offset after the last token
-	Sentence int    // sentence index
-	Clause   int    // clause index within the article
-	Term     string // the lexicon entry (for direction: "object verb")
-	Lexicon  string // lexicon name
-	Category string // regulatory category
 	Via      Via
-	Base     float64 // the entry's weight
-	Factor   float64 // product of the shifter and context factors
-	Weight   float64 // Base × Factor
-	Shifts   []Shift // what changed the weight, e.g. niet×-0.8
+	First    int32 // index of the first token
+	N        int32 // number of tokens
+	Start    int32 // byte offset of the first token
+	End      int32 // byte offset after the last token
+	Sentence int32 // sentence index
+	Clause   int32 // clause index within the article
 	// cat is 1 + Category's index in the scorer's categories, so that
 	// Summarize, which runs once per company, need not look the name up;
 	// 0 (a Hit built by hand): look it up.
-	cat int
+	cat int32
 	// name is the id of Term among the scorer's term names (Scorer.names),
 	// so that TopTerms adds up a term's hits without hashing its name;
 	// 0: look the name up.
@@ -88,7 +86,14 @@ type Hit struct {
 	// label is 1 + the index of (Lexicon, Category) in the scorer's
 	// Labels, so that a caller counting hits per label indexes a slice
 	// instead of comparing names; 0: a Hit built by hand.
-	label int32
+	label    int32
+	Term     string  // the lexicon entry (for direction: "object verb")
+	Lexicon  string  // lexicon name
+	Category string  // regulatory category
+	Base     float64 // the entry's weight
+	Factor   float64 // product of the shifter and context factors
+	Weight   float64 // Base × Factor
+	Shifts   []Shift // what changed the weight, e.g. niet×-0.8
 }
 
 // LabelIndex returns the index of h's lexicon and category in the Labels
@@ -164,8 +169,8 @@ type Scorer struct {
 	actorIx    *index
 	voc        *vocabulary
 	catIndex   map[string]int
-	regCat     []int // per regulatory entry: Hit.cat
-	actorCat   []int // per actor: Hit.cat
+	regCat     []int32 // per regulatory entry: Hit.cat
+	actorCat   []int32 // per actor: Hit.cat
 	// names numbers the distinct names of the lexicon entries from 1 up
 	// (Hit.name); sentName, regName and actorName hold them per entry.
 	names                        map[string]int32
@@ -223,7 +228,7 @@ func New(set *lexicons.Set) *Scorer {
 		s.catIndex[c] = i
 	}
 	for _, t := range s.regulatory {
-		s.regCat = append(s.regCat, s.catIndex[t.Category]+1)
+		s.regCat = append(s.regCat, int32(s.catIndex[t.Category]+1))
 	}
 	s.names = map[string]int32{}
 	name := func(term string) int32 {
@@ -244,7 +249,7 @@ func New(set *lexicons.Set) *Scorer {
 		s.actorName = append(s.actorName, name(a.Term))
 	}
 	for _, a := range s.actors {
-		s.actorCat = append(s.actorCat, s.catIndex[a.Category]+1)
+		s.actorCat = append(s.actorCat, int32(s.catIndex[a.Category]+1))
 	}
 	s.labels, s.dirLabel, s.sentLabel, s.regLabel, s.actorLabel = labelsOf(set)
 	return s
@@ -493,11 +498,11 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 				continue
 			}
 			a := &s.actors[e]
-			res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: toks[i].Sentence, Start: toks[i].Start, End: toks[i+n-1].End, Weight: a.Weight})
+			res.Actors = append(res.Actors, ActorHit{Term: a.Term, Sentence: int(toks[i].Sentence), Start: int(toks[i].Start), End: int(toks[i+n-1].End), Weight: a.Weight})
 			if a.Weight > boost && !used[i] {
 				boost = a.Weight
 				hit := Hit{
-					Kind: Regulatory, First: i, N: n, Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
+					Kind: Regulatory, First: int32(i), N: int32(n), Start: toks[i].Start, End: toks[i+n-1].End, Sentence: toks[i].Sentence,
 					Term: a.Term, Lexicon: a.Lexicon, Category: a.Category, Via: Exact, Base: actorBase * a.Weight,
 					cat: s.actorCat[e], name: s.actorName[e], label: s.actorLabel[e],
 				}
@@ -513,7 +518,7 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 		}
 		for h := start; h < len(res.Hits); h++ {
 			hit := &res.Hits[h]
-			hit.Clause = res.ClauseOf[hit.First]
+			hit.Clause = int32(res.ClauseOf[hit.First])
 			hit.Factor = 1
 			n0 := len(res.shifts)
 			// The shifts below fill the arena's spare room.
@@ -521,7 +526,7 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 			if len(shifts) > 0 { // a sentence without shifters has nothing to apply
 				s.applyShifts(hit, shifts, res.ClauseOf, toks, last)
 			}
-			if quoted[hit.First-first] {
+			if quoted[int(hit.First)-first] {
 				hit.shift("quote", quoteFactor)
 			}
 			if question {
@@ -633,7 +638,7 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 			used[i] = true
 		}
 		res.Hits = append(res.Hits, Hit{
-			Kind: Direction, First: lo, N: hi - lo, Start: toks[lo].Start, End: toks[hi-1].End,
+			Kind: Direction, First: int32(lo), N: int32(hi - lo), Start: toks[lo].Start, End: toks[hi-1].End,
 			Sentence: toks[lo].Sentence, Term: s.pairName(o.e, v.e), Lexicon: directionLexicon, Via: o.via,
 			Base: s.cal.Direction * obj.Polarity * verb.Polarity, label: s.dirLabel,
 		})
@@ -653,7 +658,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result
 			}
 			t := &s.sentiment[e]
 			h := res.addHit()
-			h.Kind, h.First, h.N, h.Start, h.End = Sentiment, at, n, toks[at].Start, toks[at+n-1].End
+			h.Kind, h.First, h.N, h.Start, h.End = Sentiment, int32(at), int32(n), toks[at].Start, toks[at+n-1].End
 			h.Sentence, h.Term, h.Lexicon, h.Via, h.Base = toks[at].Sentence, t.Term, t.Lexicon, v, t.Weight
 			h.name, h.label = s.sentName[e], s.sentLabel[e]
 			i = at + n
@@ -667,7 +672,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result
 			}
 			t := &s.regulatory[e]
 			h := res.addHit()
-			h.Kind, h.First, h.N, h.Start, h.End = Regulatory, at, n, toks[at].Start, toks[at+n-1].End
+			h.Kind, h.First, h.N, h.Start, h.End = Regulatory, int32(at), int32(n), toks[at].Start, toks[at+n-1].End
 			h.Sentence, h.Term, h.Lexicon, h.Category, h.Via, h.Base = toks[at].Sentence, t.Term, t.Lexicon, t.Category, v, t.Weight
 			h.cat, h.name, h.label = s.regCat[e], s.regName[e], s.regLabel[e]
 			i = at + n
@@ -769,17 +774,17 @@ func clauseFinalNiet(toks []tokenize.Token, at, n, last int, clauseOf []int) boo
 //   - contrast: the clause after maar/echter/desondanks weighs more (factor
 //     ≥ 1), the clause introduced by hoewel/ondanks less.
 func (s *Scorer) applyShifts(hit *Hit, shifts []shift, clauseOf []int, toks []tokenize.Token, last int) {
-	c := clauseOf[hit.First]
-	end := hit.First + hit.N
+	first, end := int(hit.First), int(hit.First+hit.N)
+	c := clauseOf[first]
 	negated, intens := false, false
 	for k := len(shifts) - 1; k >= 0; k-- {
 		sh := shifts[k]
-		inside := sh.at >= hit.First && sh.at < end
+		inside := sh.at >= first && sh.at < end
 		if inside && (sh.kind != lexicons.Negator || hit.Kind != Direction) {
 			continue // part of the hit itself
 		}
-		before := sh.at < hit.First
-		dist := hit.First - (sh.at + sh.n - 1)
+		before := sh.at < first
+		dist := first - (sh.at + sh.n - 1)
 		if !before {
 			dist = sh.at - (end - 1)
 		}
@@ -848,7 +853,7 @@ func (s *Scorer) Summarize(hits []Hit, weights []float64, cats []float64) (senti
 		h := &hits[i]
 		w := h.Weight * f
 		if h.Kind == Regulatory {
-			ci := h.cat - 1
+			ci := int(h.cat) - 1
 			if ci < 0 {
 				ci = s.catIndex[h.Category]
 			}
@@ -1104,7 +1109,7 @@ func fmtFactor(f float64) string { return strconv.FormatFloat(f, 'g', 3, 64) }
 func (s *Scorer) SentenceSentiment(hits []Hit, sentence int) float64 {
 	w := make([]float64, len(hits))
 	for i, h := range hits {
-		if h.Sentence == sentence {
+		if int(h.Sentence) == sentence {
 			w[i] = 1
 		}
 	}
@@ -1126,7 +1131,7 @@ func (s *Scorer) actorPrefix(tk *tokens, i int, text string) int {
 	}
 	// A case-sensitive actor needs its own part in capitals: AP-onderzoek,
 	// not ap-document. Token.Upper covers the whole token.
-	if t.End <= len(text) {
+	if int(t.End) <= len(text) {
 		head, _, _ := strings.Cut(text[t.Start:t.End], "-")
 		if head != "" && strings.ToUpper(head) == head {
 			return int(e)

@@ -292,7 +292,7 @@ func candidates(base *lexicons.Set, examples []Example, cfg Config) []lexicons.T
 		sc := score(e.Text)
 		covered := make([]bool, len(sc.Tokens))
 		for _, h := range sc.Result.Hits {
-			for i := h.First; i < h.First+h.N && i < len(covered); i++ {
+			for i := h.First; i < h.First+h.N && int(i) < len(covered); i++ {
 				covered[i] = true
 			}
 		}
@@ -391,7 +391,7 @@ func phrases(sc Scored, text string, maxN int, negator map[string]float64, out m
 	hitAt := make([]int, len(toks)) // 1 + index of the sentiment hit covering a token
 	blocked := make([]bool, len(toks))
 	for hi, h := range sc.Result.Hits {
-		for i := h.First; i < h.First+h.N && i < len(toks); i++ {
+		for i := h.First; i < h.First+h.N && int(i) < len(toks); i++ {
 			switch h.Kind {
 			case scoring.Direction:
 				blocked[i] = true

@@ -118,7 +118,7 @@ func explain(w io.Writer, a *ingest.Article, x pipeline.Analysis, an *pipeline.A
 	for si, sent := range x.Tokens.Sentences {
 		var hits []scoring.Hit
 		for _, h := range s.Hits {
-			if h.Sentence == si {
+			if int(h.Sentence) == si {
 				hits = append(hits, h)
 			}
 		}

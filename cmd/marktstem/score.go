@@ -70,7 +70,7 @@ func (f *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.watchFile, "watch-file", "", "`file` of company ids to watch, one per line or comma-separated, # comments")
 	fs.StringVar(&f.runTime, "run-time", "", "run time recorded in output metadata (RFC 3339; default: $SOURCE_DATE_EPOCH or now)")
 	fs.Float64Var(&f.maxRejectRate, "max-reject-rate", 1, "exit with code 3 when the share of rejected articles is above this `rate` (0..1)")
-	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 16 MiB)")
+	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 16 MiB; at most 2 GiB − 1)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.BoolVar(&f.quiet, "quiet", false, "log errors only")
 	fs.IntVar(&f.top, "top", 5, "companies to list in the summary")

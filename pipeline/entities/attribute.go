@@ -77,7 +77,7 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		nSent = max(nSent, m.Sentence+1)
 	}
 	for i := range res.Hits {
-		nSent = max(nSent, res.Hits[i].Sentence+1)
+		nSent = max(nSent, int(res.Hits[i].Sentence)+1)
 	}
 	sc.sentRoots = reuseSlices(sc.sentRoots, nSent)
 	sentRoots := sc.sentRoots

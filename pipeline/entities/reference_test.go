@@ -127,7 +127,7 @@ func referenceAttribute(reg *Registry, sum Summarizer, res *scoring.Result, tok 
 		nSent = max(nSent, m.Sentence+1)
 	}
 	for _, h := range res.Hits {
-		nSent = max(nSent, h.Sentence+1)
+		nSent = max(nSent, int(h.Sentence)+1)
 	}
 	sentRoots := make([][]int, nSent)
 	leadPara := -1
@@ -176,7 +176,7 @@ func referenceAttribute(reg *Registry, sum Summarizer, res *scoring.Result, tok 
 	for _, cs := range comps {
 		weights := make([]float64, len(res.Hits))
 		for i, h := range res.Hits {
-			w := sentenceWeight(h.Sentence, cs.Root, sentRoots, paragraph)
+			w := sentenceWeight(int(h.Sentence), cs.Root, sentRoots, paragraph)
 			if w < 0 {
 				w = 0
 				if inClause := clauseRoots[res.ClauseOf[h.First]]; len(inClause) == 0 || slices.Contains(inClause, cs.Root) {

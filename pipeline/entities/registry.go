@@ -443,17 +443,16 @@ func (reg *Registry) FindAnnotated(text string, tok *tokenize.Result, ann []uint
 // inside token end.
 func (reg *Registry) mention(p, first, end int, inside bool, text string, toks []tokenize.Token) Mention {
 	pat := reg.patterns[p]
-	from, to := toks[first].Start, toks[end].End
+	from, to := int(toks[first].Start), int(toks[end].End)
 	if inside {
 		// Mention ends inside the token (ING-topman): cut the surface.
-		to = from + len(pat.alias)
-		if to > toks[end].End || !utf8.ValidString(text[from:to]) {
-			to = toks[end].End
+		if to2 := from + len(pat.alias); to2 <= to && utf8.ValidString(text[from:to2]) {
+			to = to2
 		}
 	}
 	return Mention{
 		Company: pat.company, Root: reg.root[pat.company], Surface: text[from:to],
-		First: first, N: end - first + 1, Start: from, End: to, Sentence: toks[first].Sentence,
+		First: first, N: end - first + 1, Start: from, End: to, Sentence: int(toks[first].Sentence),
 	}
 }
 

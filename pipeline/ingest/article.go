@@ -157,10 +157,16 @@ type Record struct {
 // Options.MaxArticleBytes is 0.
 const DefaultMaxArticleBytes = 16 << 20
 
+// LimitArticleBytes is the largest Options.MaxArticleBytes: tokens hold
+// byte offsets as int32 (tokenize.MaxText), which keeps a token to half a
+// cache line. Larger settings are lowered to it.
+const LimitArticleBytes = 1<<31 - 1
+
 // Options configures a Reader.
 type Options struct {
 	// MaxArticleBytes bounds one article (a .txt file or a JSONL line);
-	// 0 means DefaultMaxArticleBytes.
+	// 0 means DefaultMaxArticleBytes, and more than LimitArticleBytes
+	// means LimitArticleBytes.
 	MaxArticleBytes int
 	// Logger receives notes about skipped files and directories; nil discards them.
 	Logger *slog.Logger

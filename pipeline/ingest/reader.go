@@ -102,6 +102,7 @@ func NewReader(opts Options) *Reader {
 	if r.max <= 0 {
 		r.max = DefaultMaxArticleBytes
 	}
+	r.max = min(r.max, LimitArticleBytes)
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}

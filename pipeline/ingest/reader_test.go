@@ -292,6 +292,20 @@ func TestTooLargeTxt(t *testing.T) {
 	equalLines(t, briefs(recs), []string{`A big 2021-09-01T00:00:00Z month ` + p + `:1 "T"`})
 }
 
+func TestMaxArticleBytes(t *testing.T) {
+	for _, tc := range []struct{ set, want int }{
+		{0, DefaultMaxArticleBytes},
+		{-1, DefaultMaxArticleBytes},
+		{200, 200},
+		{LimitArticleBytes, LimitArticleBytes},
+		{1 << 40, LimitArticleBytes},
+	} {
+		if got := NewReader(Options{MaxArticleBytes: tc.set}).max; got != tc.want {
+			t.Errorf("MaxArticleBytes %d: got a limit of %d, want %d", tc.set, got, tc.want)
+		}
+	}
+}
+
 func TestWalkFS(t *testing.T) {
 	fsys := fstest.MapFS{
 		"articles/b.txt":       {Data: []byte(" date 2021-09 B\nx")},

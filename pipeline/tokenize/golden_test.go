@@ -24,9 +24,9 @@ func render(text string, res *tokenize.Result) []byte {
 	var b bytes.Buffer
 	for si, s := range res.Sentences {
 		fmt.Fprintf(&b, "# sentence %d paragraph %d [%d,%d)\n", si, s.Paragraph, s.Start, s.End)
-		for _, t := range res.Tokens[s.First:s.Last] {
+		for k, t := range res.Tokens[s.First:s.Last] {
 			surface := text[t.Start:t.End]
-			fmt.Fprintf(&b, "%d\t%d:%d\t%s\t%q", t.Pos, t.Start, t.End, t.Kind, surface)
+			fmt.Fprintf(&b, "%d\t%d:%d\t%s\t%q", s.First+k+1, t.Start, t.End, t.Kind, surface)
 			if t.Norm != surface {
 				fmt.Fprintf(&b, "\t=%q", t.Norm)
 			}

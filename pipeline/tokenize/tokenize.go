@@ -57,13 +57,14 @@ func (k Kind) String() string {
 
 // Token is one token of an article.
 type Token struct {
-	Start, End int    // byte offsets: text[Start:End] is the surface form
-	Pos        int    // 1-based position in the article
-	Sentence   int    // 0-based sentence index
-	Kind       Kind   // word, number, punctuation…
 	Norm       string // lower-case NFC form used for lexicon lookup
+	Start, End int32  // byte offsets: text[Start:End] is the surface form
+	Sentence   int32  // 0-based sentence index
+	Kind       Kind   // word, number, punctuation…
 	Upper      bool   // all letters upper-case (acronyms, shouted headlines)
 	Abbrev     bool   // a known abbreviation or initial that kept its period
+	// Its index in Result.Tokens is its position: a Token is 32 bytes, two
+	// to a cache line, and every stage walks the tokens several times.
 }
 
 // Sentence is a span of tokens.
@@ -187,9 +188,18 @@ func (res *Result) remember(e normEntry) {
 // fixup assigns norms[off:end] to Tokens[tok].Norm once the text is done.
 type fixup struct{ tok, off, end int32 }
 
+// MaxText is the length of the longest text Tokenize splits whole: token
+// offsets are int32. The pipeline's article limit stays below it
+// (ingest.LimitArticleBytes).
+const MaxText = 1<<31 - 1
+
 // Tokenize splits text into tokens and sentences, reusing the slices in res.
 // Any byte sequence is accepted: invalid UTF-8 becomes one-byte symbols.
+// Only the first MaxText bytes of a longer text are split.
 func (t *Tokenizer) Tokenize(text string, res *Result) {
+	if len(text) > MaxText {
+		text = text[:MaxText]
+	}
 	res.Tokens = res.Tokens[:0]
 	res.Sentences = res.Sentences[:0]
 	res.norms = res.norms[:0]
@@ -542,7 +552,7 @@ func (s *scanner) push(start, end int, kind Kind) *Token {
 		res.Tokens = append(res.Tokens, Token{})
 	}
 	tok := &res.Tokens[n]
-	tok.Start, tok.End, tok.Pos, tok.Sentence = start, end, n+1, s.sentence
+	tok.Start, tok.End, tok.Sentence = int32(start), int32(end), int32(s.sentence)
 	tok.Kind, tok.Norm, tok.Upper, tok.Abbrev = kind, s.text[start:end], false, false
 	return tok
 }
@@ -611,12 +621,12 @@ func (s *scanner) closeAt(k int) {
 		return
 	}
 	s.res.Sentences = append(s.res.Sentences, Sentence{
-		Start: toks[s.sentFirst].Start, End: toks[k-1].End,
+		Start: int(toks[s.sentFirst].Start), End: int(toks[k-1].End),
 		First: s.sentFirst, Last: k, Paragraph: s.paragraph,
 	})
 	s.sentence++
 	for j := k; j < len(toks); j++ {
-		toks[j].Sentence = s.sentence
+		toks[j].Sentence = int32(s.sentence)
 	}
 	s.sentFirst = k
 }

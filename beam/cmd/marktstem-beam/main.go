@@ -48,7 +48,7 @@ func (f *flags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.smoothing, "smoothing", "exp:7", "time weights of company_daily's smoothed indices: equal, linear, exp:HALF_LIFE (days) or almon:b[,B]")
 	fs.IntVar(&f.window, "smoothing-window", aggregate.DefaultWindow, "calendar `days` the smoothed indices look back, today included")
 	fs.IntVar(&f.zmin, "zscore-min", aggregate.DefaultZMin, "companies with news on a day needed for company_daily's cross-sectional z-scores")
-	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 16 MiB)")
+	fs.IntVar(&f.maxBytes, "max-article-bytes", 0, "reject articles larger than this many `bytes` (0: 16 MiB; at most 2 GiB − 1)")
 	fs.StringVar(&f.runTime, "run-time", "", "run time recorded in output metadata (RFC 3339; default: $SOURCE_DATE_EPOCH or now)")
 }
 
