@@ -439,7 +439,6 @@ type Buffer struct {
 	tokens tokenize.Result
 	score  scoring.Result
 	mask   []bool
-	words  []uint64 // the hashes of the words novelty signs
 	// labelAt is 1 + the index in scored.hits of each label index's
 	// count, 0 for none yet; all 0 between articles.
 	labelAt []int32
@@ -513,15 +512,8 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, an *Analyzer, buf *Buffe
 	*out = scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published,
 		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0]}
 	// Novelty signs the words and numbers, through the hashes scoring
-	// keeps of every token's norm.
-	hashes, words := buf.score.WordHashes(), buf.words[:0]
-	for i := range toks.Tokens {
-		if k := toks.Tokens[i].Kind; k == tokenize.Word || k == tokenize.Number {
-			words = append(words, hashes[i])
-		}
-	}
-	out.sig = novelty.SignHashes(words)
-	buf.words = words[:0]
+	// keeps of their norms.
+	out.sig = novelty.SignHashes(buf.score.WordHashes())
 	out.countHits(res.Hits, an.labels, buf)
 	out.article = arrowout.Article{
 		ArticleID: a.ID, Published: date, PublishedPrecision: string(a.Precision),

@@ -940,12 +940,13 @@ func TopTerms(hits []Hit, n int) []string {
 }
 
 // WordHashes returns the 64-bit xxhash (github.com/cespare/xxhash/v2) of
-// the Norm of each token that Resolve or ScoreInto last resolved into r,
-// in token order: the hash novelty.Sign takes of each word. Resolving a
-// token finds its word in a cache that keeps the hash too, so a caller
-// that wants both need not hash the text a second time. The slice is r's:
-// it is valid until the next Resolve or ScoreInto with r.
-func (r *Result) WordHashes() []uint64 { return r.toks.hashes[:len(r.toks.toks)] }
+// the Norm of each word and number token (tokenize.Word, tokenize.Number)
+// that Resolve or ScoreInto last resolved into r, in token order: the
+// hashes novelty.SignHashes takes. Resolving a token finds its word in a
+// cache that keeps the hash too, so a caller that wants both need not hash
+// the text a second time, nor walk the tokens again to pick the words. The
+// slice is r's: it is valid until the next Resolve or ScoreInto with r.
+func (r *Result) WordHashes() []uint64 { return r.toks.hashes }
 
 // Annotations returns the annotation of each token that Resolve last
 // resolved into r, in token order: all 0 when it had no Annotator. The

@@ -219,7 +219,7 @@ type tokens struct {
 	// sig6 is each token's signature, sig6 of its norm, in the low 6
 	// bits, and its word's wordInfo.starter above them.
 	sig6   []uint16
-	hashes []uint64 // xxhash of each token's norm (Result.WordHashes)
+	hashes []uint64 // xxhash of the norm of each word and number token, in order (Result.WordHashes)
 	ann    []uint32 // each token's annotation (Result.Annotations)
 	// mayWide is mayBits followed by 8 zero bytes (mayBits is its start),
 	// so that next can read the bits of any 8 tokens at once.
@@ -294,6 +294,7 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token, a Annotator) {
 	t.mayBits = t.mayWide[:n]
 	t.ann = resize(t.ann, n)
 	words, mayBits, flags, sig6s, hashes, anns := t.words[:n], t.mayBits[:n], t.flags[:n], t.sig6[:n], t.hashes[:n], t.ann[:n]
+	nh := 0 // words and numbers so far: their hashes are hashes[:nh]
 	if t.local == nil || t.voc != v {
 		// A Result may move to another Scorer: its words mean other entries.
 		t.local, t.voc = map[string]*word{}, v // grows with the worker; Score makes one per text
@@ -326,8 +327,16 @@ func (v *vocabulary) resolve(t *tokens, toks []tokenize.Token, a Annotator) {
 			*slot = recentWord{r.norm, r, h, an, r.may, r.flags, sig}
 			may, fl = r.may, r.flags
 		}
-		words[i], mayBits[i], flags[i], hashes[i], anns[i], sig6s[i] = r, may, fl, h, an, sig
+		words[i], mayBits[i], flags[i], anns[i], sig6s[i] = r, may, fl, an, sig
+		// The hash is kept for words and numbers only, without a
+		// branch: written anyway, and nh moves on past it for those
+		// two kinds (Word and Number are 1 and 2: x is 0 for them, and
+		// (x−1)>>63 is 1 only for x = 0).
+		hashes[nh] = h
+		x := (uint64(toks[i].Kind) - 1) >> 1
+		nh += int((x - 1) >> 63)
 	}
+	t.hashes = hashes[:nh]
 	dropLoneStarts(mayBits, sig6s, v.starters)
 }
 
