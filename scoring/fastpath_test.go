@@ -181,6 +181,28 @@ func TestWordLayout(t *testing.T) {
 	}
 }
 
+// TestHitLayout checks the sizes the hot loops count on: a Hit without
+// padding, and what a hit copies of an entry in one cache line.
+func TestHitLayout(t *testing.T) {
+	if got, want := unsafe.Sizeof(Hit{}), uintptr(136); got != want {
+		t.Errorf("got a Hit of %d bytes, want %d", got, want)
+	}
+	if got, want := unsafe.Sizeof(entryHit{}), uintptr(64); got != want {
+		t.Errorf("got an entryHit of %d bytes, want %d", got, want)
+	}
+}
+
+func TestShortLabel(t *testing.T) {
+	for _, tc := range []struct {
+		in   int32
+		want int16
+	}{{0, 0}, {1, 1}, {40, 40}, {math.MaxInt16, math.MaxInt16}, {math.MaxInt16 + 1, 0}, {1 << 20, 0}} {
+		if got := shortLabel(tc.in); got != tc.want {
+			t.Errorf("shortLabel(%d): got %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
+
 // refSummarize is Summarize's loop without the skipping of zero weights.
 func refSummarize(s *Scorer, hits []Hit, weights []float64, cats []float64) (sentiment, risk float64) {
 	var sum, n, adverse, relief float64
