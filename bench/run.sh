@@ -10,7 +10,7 @@
 # and the ratios between them. Usage:
 #   bash bench/run.sh [SIZE]          # default 500MB; e.g. 100MB for a quick look
 #   PEER_SIZE=50MB bash bench/run.sh  # the stemmed peer is slow: it reads a prefix
-#   PAIRS=3 bash bench/run.sh         # interleaved pairs for the per-core ratio (below)
+#   PAIRS=3 bash bench/run.sh         # interleaved rounds for the per-core ratio and the scaling (below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-500MB}
@@ -59,19 +59,26 @@ peerbytes=$(stat -L -c %s "$peer")
 measure natural node bench/peer/natural.mjs "$corpus"
 measure natural_stem node bench/peer/natural.mjs "$peer" --stem
 # A shared machine drifts by 10-20 % within minutes, and not by the same
-# factor for every program, so one pair of runs says little about the
-# per-core ratio to the peer. PAIRS interleaved pairs (the runs above are
-# the first; later pairs alternate which goes first) give it as a median.
+# factor for every program, so one run of each says little about the
+# per-core ratio to the peer or the scaling from one core to two. PAIRS
+# interleaved rounds of the peer, our one-core run and our two-worker run
+# (the runs above are the first; later rounds alternate the order) give
+# both as medians.
 PAIRS=${PAIRS:-3}
 ratio() { awk -v n="$1" -v c="$2" 'BEGIN { printf "%.2f", n/c }'; }
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 peer_run() { measure "natural_p$1" node bench/peer/natural.mjs "$corpus"; }
 our_run() { measure "score_core1_p$1" env GOMAXPROCS=1 "$work/marktstem" score --quiet --workers 1 --out "$work/out3" "$corpus"; }
+two_run() { measure "score2_p$1" "$work/marktstem" score --quiet --workers 2 --out "$work/out2" "$corpus"; }
 ratios=$(ratio "${CPU[natural]}" "${CPU[score_core1]}")
+scalings=$(ratio "${WALL[score_core1]}" "${WALL[score2]}")
 for ((p = 2; p <= PAIRS; p++)); do
-  if ((p % 2 == 0)); then our_run $p; peer_run $p; else peer_run $p; our_run $p; fi
+  if ((p % 2 == 0)); then our_run $p; two_run $p; peer_run $p; else peer_run $p; two_run $p; our_run $p; fi
   ratios="$ratios $(ratio "${CPU[natural_p$p]}" "${CPU[score_core1_p$p]}")"
+  scalings="$scalings $(ratio "${WALL[score_core1_p$p]}" "${WALL[score2_p$p]}")"
 done
-median=$(echo "$ratios" | tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+median_ratio=$(echo "$ratios" | median)
+median_scaling=$(echo "$scalings" | median)
 
 row() { # name bytes articles
   awk -v n="$1" -v b="$2" -v a="$3" -v w="${WALL[$1]}" -v r="${RSS[$1]}" -v c="${CPU[$1]}" \
@@ -99,4 +106,5 @@ awk -v f1="${WALL[floor1]}" -v s1="${WALL[score1]}" -v s2="${WALL[score2]}" -v c
   # the work per core of the peer, a ratio that holds on any machine.
   printf "per CPU-second vs natural:   %.2fx on one core, %.2fx with 1 worker (goal 60 vs 40 MB/s: 1.50x)\n", cn/cc1, cn/cs1
 }'
-echo "per CPU-second vs natural, one core, $PAIRS interleaved pairs: $ratios; median ${median}x"
+echo "per CPU-second vs natural, one core, $PAIRS interleaved rounds: $ratios; median ${median_ratio}x"
+echo "score 2 cores vs 1 core, $PAIRS interleaved rounds: $scalings; median ${median_scaling}x (goal 1.8x)"

@@ -196,14 +196,23 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		// A hit's share depends on its sentence, and on its clause only
 		// where several companies share the sentence (−1 below). Only
 		// the sentences that name root and the few after them have one.
+		// lo and hi bound the hits with a share: Summarize reads only
+		// those, and the zeros between them (weights is all 0 between
+		// companies).
+		lo, hi := 0, len(res.Hits)
 		if grouped {
-			clear(weights)
+			lo, hi = len(res.Hits), 0
 			for s := range sharingSentences(mentions, root, nSent) {
 				w := sentenceWeight(s, root, sentRoots, paragraph)
-				for i := from[s]; w != 0 && i < from[s+1]; i++ {
+				if w == 0 || from[s] == from[s+1] {
+					continue
+				}
+				for i := from[s]; i < from[s+1]; i++ {
 					weights[i] = weight(i, w, root)
 				}
+				lo, hi = min(lo, from[s]), max(hi, from[s+1])
 			}
+			hi = max(hi, lo)
 		} else {
 			sentW := reuse(&sc.sentW, nSent)
 			for s := range sharingSentences(mentions, root, nSent) {
@@ -214,7 +223,8 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 			}
 		}
 		cs.Categories = cats[i*nc : (i+1)*nc : (i+1)*nc]
-		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits, weights, cs.Categories)
+		cs.Sentiment, cs.Risk = sum.Summarize(res.Hits[lo:hi], weights[lo:hi], cs.Categories)
+		clear(weights[lo:hi])
 		rel := relShare * float64(cs.Mentions) / float64(total)
 		if cs.inTitle {
 			rel += relTitle
