@@ -55,7 +55,9 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Token is one token of an article.
+// Token is one token of an article; its index in Result.Tokens is its
+// position. A Token is 32 bytes, two to a cache line, as every stage walks
+// the tokens several times: hence int32 offsets (MaxText).
 type Token struct {
 	Norm       string // lower-case NFC form used for lexicon lookup
 	Start, End int32  // byte offsets: text[Start:End] is the surface form
@@ -63,8 +65,6 @@ type Token struct {
 	Kind       Kind   // word, number, punctuation…
 	Upper      bool   // all letters upper-case (acronyms, shouted headlines)
 	Abbrev     bool   // a known abbreviation or initial that kept its period
-	// Its index in Result.Tokens is its position: a Token is 32 bytes, two
-	// to a cache line, and every stage walks the tokens several times.
 }
 
 // Sentence is a span of tokens.
