@@ -181,8 +181,8 @@ func TestWordLayout(t *testing.T) {
 	}
 }
 
-// TestHitLayout checks the sizes the hot loops count on: a Hit without
-// padding, and what a hit copies of an entry in one cache line.
+// TestHitLayout checks the sizes the hot loops count on: a Hit with next to
+// no padding, and what a hit copies of an entry in one cache line.
 func TestHitLayout(t *testing.T) {
 	if got, want := unsafe.Sizeof(Hit{}), uintptr(136); got != want {
 		t.Errorf("got a Hit of %d bytes, want %d", got, want)
@@ -500,11 +500,11 @@ func (a annotator) Annotate(norm string) uint32 {
 }
 
 // TestResolveAnnotates checks Result.Annotations and WordHashes against
-// the annotator of every token and the hash of every word and number, with one Result reused across
-// texts, mostly answered from its recent-word cache, and the annotator
-// changed between rounds (the cache must not keep the old one's numbers);
-// and that ScoreResolved scores as ScoreInto does, also when res was
-// resolved from other tokens.
+// the annotator of every token and the hash of every word and number, with
+// one Result reused across texts, mostly answered from its recent-word
+// cache, and the annotator changed between rounds (the cache must not keep
+// the old one's numbers); and that ScoreResolved scores as ScoreInto does,
+// also when res was resolved from other tokens.
 func TestResolveAnnotates(t *testing.T) {
 	set := defaultSet(t)
 	s := New(set)
