@@ -214,18 +214,24 @@ type seen struct {
 // The LSH buckets are chains: heads maps a band key to the newest item with
 // it, and links[i*bands+b] points from item i to the previous item sharing
 // its key of band b (−1: none). Walking a chain meets ever older items, so
-// it stops at the first evicted one, and adding an item allocates nothing.
+// it stops at the first evicted one, or the first over a window older than
+// the article (cutoff), and adding an item allocates nothing.
 type Detector struct {
 	// items, names, sigs and fps hold the articles by value, in slices
 	// that compaction reuses: once they have grown, adding an article
 	// allocates nothing but its Result, and the signatures (half a
 	// kilobyte each) sit in memory the garbage collector need not scan.
-	items   []seen
-	names   []string // the items' companies, one after another
-	sigs    []Signature
-	fps     []fingerprint // of sigs[i], beside each other for Add's scan
-	heads   buckets       // band key (band and its rows) → newest item with it
-	links   []int32       // see above; bands entries per item
+	items []seen
+	names []string // the items' companies, one after another
+	sigs  []Signature
+	fps   []fingerprint // of sigs[i], beside each other for Add's scan
+	heads buckets       // band key (band and its rows) → newest item with it
+	// upTo[i] is the latest publication time among items[:i+1], evicted
+	// ones included: Add stops its walks at the first item whose upTo is
+	// over a window before the article, since it and every older item
+	// would be too old to compare (see cutoff).
+	upTo    []time.Time
+	links   []int32 // see above; bands entries per item
 	latest  time.Time
 	evicted int // items before this index have been dropped
 	// marks has a bit per item, which Add sets for the items it meets
@@ -303,10 +309,11 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		}
 		// Locals, which the compiler keeps in registers through the
 		// stores to marks.
-		links, marks, evicted := d.links, d.marks, d.evicted
+		links, marks, stop := d.links, d.marks, d.cutoff(at)
 		for b := 0; b < bands; b++ {
-			// None (−1) and evicted items alike end the chain.
-			for i := int(newest[b]); i >= evicted; i = int(links[i*bands+b]) {
+			// None (−1), evicted items and those too old alike end the
+			// chain.
+			for i := int(newest[b]); i >= stop; i = int(links[i*bands+b]) {
 				w := int(uint(i) / 64)
 				marks[w] |= 1 << (uint(i) % 64)
 				lo, hi = min(lo, w), max(hi, w)
@@ -334,10 +341,34 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 		}
 	}
 	d.items = append(d.items, seen{id: id, at: at, firm: int32(len(d.names)), firms: int32(len(companies))})
+	upTo := at
+	if idx > 0 && d.upTo[idx-1].After(at) {
+		upTo = d.upTo[idx-1]
+	}
+	d.upTo = append(d.upTo, upTo)
 	d.names = append(d.names, companies...)
 	d.sigs = append(d.sigs, sig)
 	d.fps = append(d.fps, fp)
 	return res
+}
+
+// cutoff returns the first item that an article published at `at` may
+// be compared with: every item before it (evicted or not) was published
+// more than Window before at, and compare would pass it over. Input in
+// time order keeps two windows of items (see evict), and the older
+// half of them need not be walked.
+func (d *Detector) cutoff(at time.Time) int {
+	// upTo never decreases, so the items too old are a prefix.
+	lo, hi := d.evicted, len(d.items)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if at.Sub(d.upTo[mid]) > Window {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // compare weighs candidate i, whose fingerprint agrees often enough, for
@@ -407,6 +438,7 @@ func (d *Detector) evict() {
 		d.names = append(d.names[:0], d.names[kept:]...)
 		clear(d.names[len(d.names):old])
 		d.sigs = append(d.sigs[:0], d.sigs[n:]...)
+		d.upTo = append(d.upTo[:0], d.upTo[n:]...)
 		d.fps = append(d.fps[:0], d.fps[n:]...)
 		d.evicted = 0
 		d.heads.reset()

@@ -117,6 +117,40 @@ func TestEviction(t *testing.T) {
 	}
 }
 
+// TestCutoff checks where Add stops walking: at the first item whose
+// publication, or an earlier item's, is within Window of the article.
+// The reference test shows that stopping there changes no result; this
+// one that it stops there, past the older window of items that eviction
+// keeps, and not later when an item arrives out of order.
+func TestCutoff(t *testing.T) {
+	t0 := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	hours := []int{0, 1, 2, 30, 10, 31, 40, 47, 48, 49} // item 4 arrives late
+	d := NewDetector()
+	for i, h := range hours {
+		d.Add(fmt.Sprint(i), t0.Add(time.Duration(h)*time.Hour), Sign(words(story)), nil)
+	}
+	if d.evicted != 1 {
+		t.Fatalf("evicted: got %d, want 1 (item 0 is over two windows before item 9)", d.evicted)
+	}
+	tests := []struct {
+		hour int
+		want int
+	}{
+		{49, 3},   // 1 and 2 are over 24 h before; 3 (30 h) is within
+		{55, 5},   // 3 and the late 4 (10 h, after 30 h) are over; 5 (31 h) is exactly 24 h before: compared
+		{56, 6},   // 5 is over too
+		{33, 3},   // the late 4 (10 h) is within: the walk must reach it
+		{26, 2},   // 2 (2 h) exactly 24 h before: compared
+		{100, 10}, // every item is over
+		{0, 1},    // an article older than all: none is over; the walk starts after the evicted 0
+	}
+	for _, tt := range tests {
+		if got := d.cutoff(t0.Add(time.Duration(tt.hour) * time.Hour)); got != tt.want {
+			t.Errorf("cutoff at hour %d: got %d, want %d", tt.hour, got, tt.want)
+		}
+	}
+}
+
 func BenchmarkSign(b *testing.B) {
 	w := words(story + " " + rewrite + " " + other)
 	b.SetBytes(int64(len(story + rewrite + other)))
