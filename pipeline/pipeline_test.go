@@ -503,6 +503,33 @@ func TestNearDuplicates(t *testing.T) {
 	}
 }
 
+// TestAnalyzeElapsed checks the stage times Analyze reports (the
+// marktstem_stage_duration_seconds of tokenize, score and attribute): none
+// negative, and together no more than the call took. Two rounds, so that
+// the second finds the words in the scorer's cache, which changes which
+// stage takes longest.
+func TestAnalyzeElapsed(t *testing.T) {
+	lex, reg := pipeline.SeedSetup(t)
+	an := pipeline.NewAnalyzer(lex, reg)
+	var buf pipeline.Buffer
+	arts := pipeline.SeedArticles(t)
+	for _, a := range append(arts, arts...) {
+		start := time.Now()
+		x := an.Analyze(a, &buf)
+		took := time.Since(start)
+		var sum time.Duration
+		for k, d := range x.Elapsed {
+			if d < 0 {
+				t.Fatalf("%s: stage %d took %v, want ≥ 0", a.ID, k, d)
+			}
+			sum += d
+		}
+		if sum <= 0 || sum > took {
+			t.Fatalf("%s: stages took %v together, want more than 0 and at most the %v of the call", a.ID, sum, took)
+		}
+	}
+}
+
 // TestAnalyzeFindsAsFind checks that the mentions Analyze finds through
 // the annotations the scorer keeps per word (scoring.Scorer.Resolve with
 // the registry as its Annotator) are the mentions Registry.Find finds
