@@ -131,6 +131,7 @@ type Result struct {
 	shifts  []Shift          // the arena that Hits' Shifts share, kept for reuse
 	verbs   []found          // scratch of directionHits
 	objs    []found
+	pending []shift // scratch of ScoreInto: the shifters of the current sentence
 }
 
 // reuse returns b resized to n zero values, reallocating only when b is
@@ -456,13 +457,14 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 		shifts:  res.shifts[:0],
 		verbs:   res.verbs,
 		objs:    res.objs,
+		pending: res.pending,
 	}
 	if res.Hits == nil {
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
 	}
 	used := res.used
 	clause := 0
-	var shifts []shift
+	shifts := res.pending
 	for _, sent := range tok.Sentences {
 		first, last := sent.First, sent.Last
 		// What any token of the sentence may be: the loops below that
@@ -570,6 +572,7 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 			}
 		}
 	}
+	res.pending = shifts[:0]
 	weights := reuse(res.weights, len(res.Hits))
 	res.weights = weights
 	for i := range weights {

@@ -496,12 +496,13 @@ func TestShiftsArena(t *testing.T) {
 			}
 		}
 	}
-	// Warm, the arena has room: shifted hits cost no allocation (a slice
-	// per shifted hit would be hundreds here).
+	// Warm, ScoreInto allocates nothing: the arena has room for the
+	// shifted hits (a slice per shifted hit would be hundreds here), and
+	// the shifters found per sentence reuse their scratch.
 	var tok tokenize.Result
 	tk.Tokenize(texts[1], &tok)
-	if got := testing.AllocsPerRun(10, func() { s.ScoreInto(&res, texts[1], &tok, 10, nil) }); got > 10 {
-		t.Errorf("allocations per ScoreInto of a text with %d hits: got %v, want at most 10", len(res.Hits), got)
+	if got := testing.AllocsPerRun(10, func() { s.ScoreInto(&res, texts[1], &tok, 10, nil) }); got != 0 {
+		t.Errorf("allocations per ScoreInto of a text with %d hits: got %v, want 0", len(res.Hits), got)
 	}
 }
 
