@@ -137,7 +137,7 @@ func TestCutoff(t *testing.T) {
 		want int
 	}{
 		{49, 3},   // 1 and 2 are over 24 h before; 3 (30 h) is within
-		{55, 5},   // 3 and the late 4 (10 h, after 30 h) are over; 5 (31 h) is exactly 24 h before: compared
+		{55, 5},   // 3 and the late 4 (10 h, its upTo 30 h) are over; 5 (31 h) is exactly 24 h before: compared
 		{56, 6},   // 5 is over too
 		{33, 3},   // the late 4 (10 h) is within: the walk must reach it
 		{26, 2},   // 2 (2 h) exactly 24 h before: compared
