@@ -132,8 +132,9 @@ type scored struct {
 	tokens   int
 	hits     []hitCount // per lexicon and category; an article has a handful
 	noHit    bool
-	sig      novelty.Signature // computed by the worker; compared in input order
-	at       time.Time         // publication time, for the novelty window
+	sig      novelty.Signature    // computed by the worker; compared in input order
+	at       time.Time            // publication time, for the novelty window
+	attr     entities.Attribution // the memory of mentions' Matched and RiskCategories
 }
 
 // Run executes the pipeline.
@@ -436,9 +437,11 @@ type Analysis struct {
 // tokens, the hits and the mask of company names. The zero value is ready
 // to use; a Buffer must not be shared between goroutines.
 type Buffer struct {
-	tokens tokenize.Result
-	score  scoring.Result
-	mask   []bool
+	tokens   tokenize.Result
+	score    scoring.Result
+	mask     []bool
+	mentions []entities.Mention
+	attr     entities.Attribution // Analyze's; process attributes into the row's own
 	// labelAt is 1 + the index in scored.hits of each label index's
 	// count, 0 for none yet; all 0 between articles.
 	labelAt []int32
@@ -447,6 +450,11 @@ type Buffer struct {
 // Analyze scores one article. The Analysis shares memory with buf: it is
 // valid until the next Analyze with the same buf.
 func (an *Analyzer) Analyze(a *ingest.Article, buf *Buffer) Analysis {
+	return an.analyze(a, buf, &buf.attr)
+}
+
+// analyze is Analyze with the companies' scores in attr.
+func (an *Analyzer) analyze(a *ingest.Article, buf *Buffer, attr *entities.Attribution) Analysis {
 	text := a.Text()
 	titleLen := len(a.Title)
 	toks := &buf.tokens
@@ -464,7 +472,8 @@ func (an *Analyzer) Analyze(a *ingest.Article, buf *Buffer) Analysis {
 	t1b := time.Since(t0)
 	// Companies are found before scoring so that their names are kept
 	// out of the lexicon lookups (AkzoNobel is not "nobel").
-	mentions := an.reg.FindAnnotated(text, toks, res.Annotations())
+	mentions := an.reg.AppendMentions(buf.mentions[:0], text, toks, res.Annotations())
+	buf.mentions = mentions
 	if cap(buf.mask) < len(toks.Tokens) {
 		buf.mask = make([]bool, len(toks.Tokens))
 	}
@@ -478,7 +487,7 @@ func (an *Analyzer) Analyze(a *ingest.Article, buf *Buffer) Analysis {
 	t2 := time.Since(t0)
 	an.sc.ScoreResolved(res, text, toks, titleLen, mask)
 	t3 := time.Since(t0)
-	companies := an.reg.Attribute(an.sc, res, toks, mentions, titleLen)
+	companies := an.reg.AttributeInto(attr, an.sc, res, toks, mentions, titleLen)
 	t4 := time.Since(t0)
 	return Analysis{
 		Text: text, TitleLen: titleLen, Tokens: toks, Score: *res, Mentions: mentions, Companies: companies,
@@ -490,8 +499,6 @@ func (an *Analyzer) Analyze(a *ingest.Article, buf *Buffer) Analysis {
 // reuses a scored the sink is done with.
 func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	a := it.art
-	x := an.Analyze(a, buf)
-	it.elapsed = x.Elapsed
 	var out *scored
 	if pool != nil {
 		out, _ = pool.Get().(*scored)
@@ -499,6 +506,11 @@ func process(it *item, an *Analyzer, buf *Buffer, pool *sync.Pool) *scored {
 	if out == nil {
 		out = &scored{}
 	}
+	// The companies' scores go to the row's own memory, not buf's: the
+	// rows hold on to their Matched and Categories until the sink has
+	// written them, and the sink gives the row back only then.
+	x := an.analyze(a, buf, &out.attr)
+	it.elapsed = x.Elapsed
 	out.fill(a, &x, an, buf)
 	return out
 }
@@ -509,11 +521,12 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, an *Analyzer, buf *Buffe
 	res := x.Score
 	date := a.Date()
 	toks := x.Tokens
-	// The categories of a recycled row, written by the sink before it
-	// gave the row back, take the new ones.
+	// The categories and top terms of a recycled row, written by the
+	// sink before it gave the row back, take the new ones.
 	cats := append(out.article.RiskCategories[:0], res.Categories...)
+	terms := out.article.TopTerms[:0]
 	*out = scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published,
-		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0]}
+		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0], attr: out.attr}
 	// Novelty signs the words and numbers, through the hashes scoring
 	// keeps of their norms.
 	out.sig = novelty.SignHashes(buf.score.WordHashes())
@@ -527,7 +540,7 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, an *Analyzer, buf *Buffe
 		// res lives in buf, reused by the next article: the row keeps
 		// copies (TopTerms: res is a copy of buf.score, whose scratch
 		// persists).
-		TopTerms: buf.score.TopTerms(8), RiskCategories: cats,
+		TopTerms: buf.score.AppendTopTerms(terms, 8), RiskCategories: cats,
 	}
 	for _, cs := range x.Companies {
 		c := reg.Company(cs.Root)
@@ -671,6 +684,7 @@ type sink struct {
 	rejEnc   *json.Encoder
 	novelty  *novelty.Detector
 	state    []noveltyRecord // nightly runs: the day's signatures for the next night
+	ids      []string        // an article's company ids, reused (novelty copies them)
 	nightly  bool
 	done     bool
 }
@@ -755,14 +769,15 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 	// Near-duplicates are decided here, in input order, so the answer does
 	// not depend on the number of workers.
 	rows := Rows{Article: out.article, Mentions: out.mentions}
-	ids := rows.Companies()
+	ids := rows.appendCompanies(s.ids[:0])
+	s.ids = ids
 	nov := s.novelty.Add(out.article.ArticleID, out.at, out.sig, ids)
 	if s.nightly {
 		sig, err := out.sig.MarshalBinary()
 		if err != nil {
 			return fmt.Errorf("novelty state: %w", err)
 		}
-		s.state = append(s.state, noveltyRecord{ID: out.article.ArticleID, At: out.at, Companies: ids, Signature: sig})
+		s.state = append(s.state, noveltyRecord{ID: out.article.ArticleID, At: out.at, Companies: append(make([]string, 0, len(ids)), ids...), Signature: sig})
 	}
 	rows.Novelty(nov) // as the Beam pipeline applies it
 	out.article, out.mentions = rows.Article, rows.Mentions

@@ -41,9 +41,13 @@ func (an *Analyzer) Rows(a *ingest.Article, buf *Buffer) (Rows, error) {
 // Companies returns the ids of the article's companies, in mentions
 // order: the order novelty.Detector.Add takes them in.
 func (r *Rows) Companies() []string {
-	ids := make([]string, len(r.Mentions))
-	for i, m := range r.Mentions {
-		ids[i] = m.CompanyID
+	return r.appendCompanies(make([]string, 0, len(r.Mentions)))
+}
+
+// appendCompanies appends the ids Companies returns to ids.
+func (r *Rows) appendCompanies(ids []string) []string {
+	for _, m := range r.Mentions {
+		ids = append(ids, m.CompanyID)
 	}
 	return ids
 }

@@ -963,7 +963,7 @@ func Label(sentiment float64) string {
 // formatted as "term(+0.62)", strongest first; ties are broken by term so
 // the output is deterministic.
 func TopTerms(hits []Hit, n int) []string {
-	return topTerms(hits, n, &termScratch{}, nil)
+	return topTerms(nil, hits, n, &termScratch{}, nil)
 }
 
 // WordHashes returns the 64-bit xxhash (github.com/cespare/xxhash/v2) of
@@ -983,7 +983,13 @@ func (r *Result) Annotations() []uint32 { return r.toks.ann[:len(r.toks.toks)] }
 // TopTerms is TopTerms(r.Hits, n), reusing r's memory: a worker that
 // keeps one Result allocates only the strings it returns.
 func (r *Result) TopTerms(n int) []string {
-	return topTerms(r.Hits, n, &r.terms, r.names)
+	return topTerms(nil, r.Hits, n, &r.terms, r.names)
+}
+
+// AppendTopTerms appends r.TopTerms(n) to dst, and returns the extended
+// slice: a caller that reuses dst allocates only the terms' one string.
+func (r *Result) AppendTopTerms(dst []string, n int) []string {
+	return topTerms(dst, r.Hits, n, &r.terms, r.names)
 }
 
 // term is one term's total weight in an article.
@@ -1006,9 +1012,12 @@ type termScratch struct {
 // sc.pos without hashing their term; the others (direction pairs, hits
 // built by hand) by their name, after a lookup in names, so that a name
 // has one total either way.
-func topTerms(hits []Hit, n int, sc *termScratch, names map[string]int32) []string {
+func topTerms(dst []string, hits []Hit, n int, sc *termScratch, names map[string]int32) []string {
+	if dst == nil {
+		dst = []string{} // none is an empty list, not nil
+	}
 	if n <= 0 {
-		return []string{}
+		return dst
 	}
 	terms := sc.terms[:0]
 	if len(sc.pos) < len(names)+1 {
@@ -1101,10 +1110,10 @@ func topTerms(hits []Hit, n int, sc *termScratch, names map[string]int32) []stri
 		cut = append(cut, len(buf))
 	}
 	all := string(buf)
-	out := make([]string, len(kept))
+	out := slices.Grow(dst, len(kept))
 	from := 0
-	for i, end := range cut {
-		out[i], from = all[from:end], end
+	for _, end := range cut {
+		out, from = append(out, all[from:end]), end
 	}
 	return out
 }

@@ -322,6 +322,7 @@ func BenchmarkScore(b *testing.B) {
 func TestTopTermsSelection(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var res Result
+	var dst []string // AppendTopTerms' memory, kept from round to round
 	for round := 0; round < 1000; round++ {
 		var hits []Hit
 		vocab, maxHits := 12, 40
@@ -369,6 +370,12 @@ func TestTopTermsSelection(t *testing.T) {
 			got := TopTerms(hits, n)
 			if reused := res.TopTerms(n); !slices.Equal(reused, got) {
 				t.Fatalf("round %d, n=%d: reused scratch got %v, want %v", round, n, reused, got)
+			}
+			if dst = res.AppendTopTerms(dst[:0], n); !slices.Equal(dst, got) {
+				t.Fatalf("round %d, n=%d: AppendTopTerms got %v, want %v", round, n, dst, got)
+			}
+			if got == nil || dst == nil {
+				t.Fatalf("round %d, n=%d: got nil, want a list (empty if need be)", round, n)
 			}
 			if len(got) != len(want) {
 				t.Fatalf("round %d, n=%d: got %d terms %v, want %d (%v)", round, n, len(got), got, len(want), want)

@@ -53,8 +53,28 @@ type Summarizer interface {
 // winstwaarschuwing geeft), or for all of them when its clause names none.
 // The result is sorted by registry id.
 func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokenize.Result, mentions []Mention, titleLen int) []CompanyScore {
+	return reg.AttributeInto(nil, sum, res, tok, mentions, titleLen)
+}
+
+// Attribution is the memory of Attribute's results: the scores and their
+// Matched and Categories. A caller that reuses one from article to article
+// (AttributeInto) allocates nothing for them once it has grown. The zero
+// value is ready to use.
+type Attribution struct {
+	scores  []CompanyScore
+	matched []string
+	cats    []float64
+}
+
+// AttributeInto is Attribute with its results in dst, which must not be
+// shared between goroutines: they are valid until the next AttributeInto
+// with dst. A nil dst gives results of their own, as Attribute's.
+func (reg *Registry) AttributeInto(dst *Attribution, sum Summarizer, res *scoring.Result, tok *tokenize.Result, mentions []Mention, titleLen int) []CompanyScore {
 	if len(mentions) == 0 {
 		return nil
+	}
+	if dst == nil {
+		dst = &Attribution{}
 	}
 	sc, _ := reg.attrPool.Get().(*attrScratch)
 	if sc == nil {
@@ -126,7 +146,7 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	}
 	// The distinct surface forms of every company share one array, each
 	// company a segment as long as its mentions.
-	matched := make([]string, len(mentions))
+	matched := reuse(&dst.matched, len(mentions))
 	for i, off := 0, 0; i < len(comps); i++ {
 		comps[i].Matched = matched[off : off : off+comps[i].Mentions]
 		off += comps[i].Mentions
@@ -187,9 +207,9 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 		}
 		return 0
 	}
-	out := make([]CompanyScore, 0, len(comps))
+	out := dst.scores[:0]
 	nc := len(sum.Categories())
-	cats := make([]float64, len(comps)*nc) // one allocation for every company's categories
+	cats := reuse(&dst.cats, len(comps)*nc) // one array for every company's categories
 	for i := range comps {
 		cs := &comps[i]
 		root := cs.Root
@@ -240,6 +260,7 @@ func (reg *Registry) Attribute(sum Summarizer, res *scoring.Result, tok *tokeniz
 	slices.SortFunc(out, func(a, b CompanyScore) int { // roots differ, and so do their ids
 		return strings.Compare(reg.companies[a.Root].ID, reg.companies[b.Root].ID)
 	})
+	dst.scores = out
 	return out
 }
 

@@ -126,6 +126,60 @@ func TestAttributeReusesMemory(t *testing.T) {
 	}
 }
 
+// TestAttributeIntoReuses checks that results in memory kept from article
+// to article (AttributeInto, AppendMentions) are those of Attribute and
+// Find, whatever the article before left there, and that once the memory
+// has grown an article allocates none for them.
+func TestAttributeIntoReuses(t *testing.T) {
+	reg, sc, tk := testReg(t), testScorer(t), tokenize.New(nil)
+	type article struct {
+		text     string
+		titleLen int
+		tok      tokenize.Result
+		res      scoring.Result
+	}
+	texts := []struct {
+		text     string
+		titleLen int
+	}{
+		{"TikTok groeit\n\nByteDance en Douyin melden dat TikTok groeit, terwijl ASML een winstwaarschuwing geeft. " +
+			"De AFM legt KBC een boete op. Het bedrijf schrapt ontslagen. Ook daarna ontslagen.\n\nShell maakt recordwinst.", len("TikTok groeit")},
+		{"KBC boekt een recordwinst. Het bedrijf schrapt ontslagen.", 0},
+		{"Geen bedrijf in deze tekst, wel een boete.", 0},
+		{"ASML en ASML's klanten: ASML-topman ziet groei.", 0},
+	}
+	arts := make([]*article, len(texts))
+	for i, x := range texts {
+		a := &article{text: x.text, titleLen: x.titleLen}
+		tk.Tokenize(a.text, &a.tok)
+		a.res = sc.Score(a.text, &a.tok, a.titleLen)
+		arts[i] = a
+	}
+	var dst Attribution
+	var mentions []Mention
+	into := func(a *article) ([]Mention, []CompanyScore) {
+		mentions = reg.AppendMentions(mentions[:0], a.text, &a.tok, nil)
+		return mentions, reg.AttributeInto(&dst, sc, &a.res, &a.tok, mentions, a.titleLen)
+	}
+	for round := 0; round < 3; round++ {
+		for i, a := range arts {
+			wantM := reg.Find(a.text, &a.tok)
+			want := reg.Attribute(sc, &a.res, &a.tok, wantM, a.titleLen)
+			gotM, got := into(a)
+			if g, w := fmt.Sprintf("%+v", gotM), fmt.Sprintf("%+v", wantM); g != w {
+				t.Fatalf("round %d, text %d: mentions: got %s, want %s", round, i, g, w)
+			}
+			if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+				t.Fatalf("round %d, text %d: got %s, want %s", round, i, g, w)
+			}
+		}
+	}
+	// The biggest article has been through: no memory of its own now.
+	if n := testing.AllocsPerRun(50, func() { into(arts[0]) }); n != 0 {
+		t.Errorf("AppendMentions and AttributeInto with grown memory: got %v allocations, want 0", n)
+	}
+}
+
 // TestAttributeHitOrder checks that hits in any order (a Result not built
 // by ScoreInto) are attributed like hits grouped by sentence, which
 // Attribute reads sentence by sentence.

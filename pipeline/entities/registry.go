@@ -338,9 +338,16 @@ func (reg *Registry) Annotate(norm string) uint32 {
 // reg.Annotate(tok.Tokens[i].Norm). Given a slice of another length, it
 // annotates the tokens itself, as Find does.
 func (reg *Registry) FindAnnotated(text string, tok *tokenize.Result, ann []uint32) []Mention {
+	return reg.AppendMentions(nil, text, tok, ann)
+}
+
+// AppendMentions appends to dst the mentions FindAnnotated finds, and
+// returns the extended slice: a caller that reuses its slice from article
+// to article allocates nothing for them.
+func (reg *Registry) AppendMentions(dst []Mention, text string, tok *tokenize.Result, ann []uint32) []Mention {
 	toks := tok.Tokens
 	if len(toks) == 0 || len(reg.patterns) == 0 {
-		return nil
+		return dst
 	}
 	// The annotations, the folded words and the candidates live in pooled
 	// scratch memory: Find runs once per article, from every worker.
@@ -425,9 +432,9 @@ func (reg *Registry) FindAnnotated(text string, tok *tokenize.Result, ann []uint
 		return b.endLen - a.endLen
 	})
 	if len(cands) == 0 {
-		return nil
+		return dst
 	}
-	out := make([]Mention, 0, len(cands))
+	out := slices.Grow(dst, len(cands))
 	next := 0
 	for _, c := range cands {
 		if c.first < next {
