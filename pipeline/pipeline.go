@@ -129,6 +129,7 @@ type scored struct {
 	article  arrowout.Article
 	mentions []arrowout.Mention
 	obs      []aggregate.Obs
+	roots    []int // the registry root of each of obs
 	tokens   int
 	hits     []hitCount // per lexicon and category; an article has a handful
 	noHit    bool
@@ -526,7 +527,7 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, an *Analyzer, buf *Buffe
 	cats := append(out.article.RiskCategories[:0], res.Categories...)
 	terms := out.article.TopTerms[:0]
 	*out = scored{tokens: len(toks.Tokens), noHit: res.NoHit, at: a.Published,
-		mentions: out.mentions[:0], obs: out.obs[:0], hits: out.hits[:0], attr: out.attr}
+		mentions: out.mentions[:0], obs: out.obs[:0], roots: out.roots[:0], hits: out.hits[:0], attr: out.attr}
 	// Novelty signs the words and numbers, through the hashes scoring
 	// keeps of their norms.
 	out.sig = novelty.SignHashes(buf.score.WordHashes())
@@ -553,6 +554,7 @@ func (out *scored) fill(a *ingest.Article, x *Analysis, an *Analyzer, buf *Buffe
 			CompanyID: c.ID, CompanyName: c.Name, Date: date, ArticleID: a.ID,
 			Mentions: cs.Mentions, Relevance: cs.Relevance, Sentiment: cs.Sentiment, Risk: cs.Risk, Categories: cs.Categories,
 		})
+		out.roots = append(out.roots, cs.Root)
 	}
 }
 
@@ -685,6 +687,7 @@ type sink struct {
 	novelty  *novelty.Detector
 	state    []noveltyRecord // nightly runs: the day's signatures for the next night
 	ids      []string        // an article's company ids, reused (novelty copies them)
+	accs     []*companyAcc   // by registry root: the run's totals without a lookup by id
 	nightly  bool
 	done     bool
 }
@@ -795,7 +798,7 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 			return fmt.Errorf("write mentions: %w", err)
 		}
 	}
-	for _, o := range out.obs {
+	for i, o := range out.obs {
 		if nov.DuplicateOf != "" {
 			// A copy of a story already counted: in the outputs, not the panel.
 			sum.Mentions += o.Mentions
@@ -804,10 +807,17 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 		if err := panel.Add(o); err != nil {
 			return err
 		}
-		acc := totals[o.CompanyID]
+		root := out.roots[i]
+		if root >= len(s.accs) {
+			s.accs = append(s.accs, make([]*companyAcc, root+1-len(s.accs))...)
+		}
+		acc := s.accs[root]
 		if acc == nil {
+			// Roots and ids go one to one; a map by id keeps the totals
+			// for rank.
 			acc = &companyAcc{name: o.CompanyName}
 			totals[o.CompanyID] = acc
+			s.accs[root] = acc
 		}
 		acc.articles++
 		acc.mentions += o.Mentions

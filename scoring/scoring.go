@@ -1005,6 +1005,7 @@ type termScratch struct {
 	terms []term
 	pos   []int32 // per name id: 1 + the term's index in terms, 0 for none yet (cleared after each call)
 	buf   []byte  // the formatted terms
+	kept  []term  // the strongest so far
 }
 
 // topTerms is TopTerms; names are the term names the hits' name ids refer
@@ -1074,7 +1075,11 @@ func topTerms(dst []string, hits []Hit, n int, sc *termScratch, names map[string
 		}
 		return a.name < b.name
 	}
-	kept := make([]term, 0, n+1)
+	kept := slices.Grow(sc.kept[:0], n+1)
+	defer func() {
+		clear(kept) // the names are the hits'
+		sc.kept = kept[:0]
+	}()
 	for _, t := range terms {
 		if t.total == 0 || (len(kept) == n && !stronger(t, kept[n-1])) {
 			continue

@@ -389,6 +389,25 @@ func TestTopTermsSelection(t *testing.T) {
 	}
 }
 
+// TestAppendTopTermsAllocs checks that AppendTopTerms with memory kept
+// from article to article allocates only the string the terms are cut from.
+func TestAppendTopTermsAllocs(t *testing.T) {
+	s := New(testSet(t))
+	text := "Geen winst, maar fors verlies. De AFM legt een boete op; faillissement dreigt niet. Mogelijk goed."
+	tk := tokenize.New(nil)
+	var tok tokenize.Result
+	tk.Tokenize(text, &tok)
+	var res Result
+	s.ScoreInto(&res, text, &tok, 0, nil)
+	if len(res.Hits) < 3 {
+		t.Fatalf("got %d hits, want at least 3 for the test to mean something", len(res.Hits))
+	}
+	dst := res.AppendTopTerms(nil, 8)
+	if n := testing.AllocsPerRun(100, func() { dst = res.AppendTopTerms(dst[:0], 8) }); n != 1 {
+		t.Errorf("got %v allocations, want 1 (the terms' string)", n)
+	}
+}
+
 // TestResultAcrossScorers checks that a Result reused with another Scorer
 // does not keep the first one's word cache.
 func TestResultAcrossScorers(t *testing.T) {

@@ -91,6 +91,12 @@ type Panel struct {
 	first   int64       // earliest day the panel covers, when hasFirst
 	// hasFirst tells a set first from day 0 (1970-01-01), a valid date.
 	hasFirst bool
+	// The civil day of the last observation's date, when hasLast: an
+	// article's observations share its date, and the calendar
+	// conversion per observation showed in profiles.
+	lastDate time.Time
+	lastDay  int64
+	hasLast  bool
 }
 
 // New returns an empty panel.
@@ -113,7 +119,12 @@ func (p *Panel) Options() Options { return p.opts }
 // Add records one observation. It fails only when the panel cannot spill
 // to disk.
 func (p *Panel) Add(o Obs) error {
-	k := key{o.CompanyID, civilDay(o.Date)}
+	// ==, not Equal: the civil day is the date's in its own location, and
+	// the same instant elsewhere may fall on another day.
+	if !p.hasLast || o.Date != p.lastDate {
+		p.lastDate, p.lastDay, p.hasLast = o.Date, civilDay(o.Date), true
+	}
+	k := key{o.CompanyID, p.lastDay}
 	p.cover(k.day)
 	c := p.cells[k]
 	if c == nil {

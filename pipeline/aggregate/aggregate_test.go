@@ -275,3 +275,37 @@ func mustDays(t *testing.T, p *Panel) []Day {
 	}
 	return days
 }
+
+// TestAddCivilDay checks that each observation counts on its date's own
+// civil day, whatever came before: Add keeps the last date's day, and the
+// same instant in another location may fall on another day.
+func TestAddCivilDay(t *testing.T) {
+	late := time.Date(2021, 9, 1, 23, 30, 0, 0, time.UTC)
+	east := late.In(time.FixedZone("UTC+2", 2*3600)) // 2021-09-02 01:30 there
+	west := late.In(time.FixedZone("UTC-2", -2*3600))
+	for _, tc := range []struct {
+		name  string
+		dates []time.Time
+		want  []string // the panel's company-days, as id@date
+	}{
+		{"same instant, other zones", []time.Time{late, east, late, west}, []string{"c0@2021-09-01", "c1@2021-09-02", "c2@2021-09-01", "c3@2021-09-01"}},
+		{"zero time first", []time.Time{{}, late, {}}, []string{"c0@0001-01-01", "c1@2021-09-01", "c2@0001-01-01"}},
+		{"same date twice", []time.Time{east, east, late}, []string{"c0@2021-09-02", "c1@2021-09-02", "c2@2021-09-01"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New(Options{})
+			for i, d := range tc.dates {
+				if err := p.Add(Obs{CompanyID: fmt.Sprintf("c%d", i), Date: d, ArticleID: "a", Mentions: 1}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got []string
+			for _, d := range mustDays(t, p) {
+				got = append(got, d.CompanyID+"@"+d.Date.Format("2006-01-02"))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
