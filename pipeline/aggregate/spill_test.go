@@ -92,12 +92,19 @@ func TestSpill(t *testing.T) {
 			if len(p.runs) == 0 {
 				t.Fatalf("no runs with %d cells in memory", maxCells)
 			}
-			// Runs merge like a binary counter: each is more than twice
-			// the size of the next.
-			for i := 1; i < len(p.runs); i++ {
-				if p.runs[i-1].cells <= 2*p.runs[i].cells {
-					t.Errorf("run %d has %d cells, run %d %d: want more than twice as many", i-1, p.runs[i-1].cells, i, p.runs[i].cells)
+			// Runs merge by tiers: levels never increase along the runs,
+			// and fewer than mergeFanIn runs share one.
+			perLevel := map[int]int{}
+			for i, r := range p.runs {
+				if i > 0 && r.level > p.runs[i-1].level {
+					t.Errorf("run %d is of level %d, run %d of %d: want levels that never increase", i, r.level, i-1, p.runs[i-1].level)
 				}
+				if perLevel[r.level]++; perLevel[r.level] >= mergeFanIn {
+					t.Errorf("got %d runs of level %d, want fewer than %d", perLevel[r.level], r.level, mergeFanIn)
+				}
+			}
+			if maxCells == 1 && perLevel[1] == 0 && perLevel[2] == 0 {
+				t.Errorf("got runs %v by level with a cell in memory, want merged runs too", perLevel)
 			}
 			for pass := range 2 { // reading must not change the panel
 				if got := dump(mustDays(t, p)); got != want {
