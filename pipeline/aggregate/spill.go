@@ -28,9 +28,9 @@ const DefaultMaxCells = 1 << 12
 // mergeFanIn is the number of runs of one level that merge into one run
 // of the next level. Reading the panel merges every run at once, each
 // through a 64 KiB buffer: with 32, a 500 MB corpus (28 spills of 4,096
-// cells) is written once and read once, where merging runs pairwise
-// rewrote each cell five times; a 20-year archive (some 2.6 M
-// company-days) still leaves about 50 runs.
+// cells) is written once and read once, where merging runs pairwise wrote
+// 25 more runs, each cell three or four times; a 20-year archive (some
+// 2.6 M company-days) still leaves about 50 runs.
 const mergeFanIn = 32
 
 // run is one spilled, sorted batch of cells. The file is unlinked as soon
