@@ -207,7 +207,7 @@ func (reg *Registry) AttributeInto(dst *Attribution, sum Summarizer, res *scorin
 		}
 		return 0
 	}
-	out := dst.scores[:0]
+	out := slices.Grow(dst.scores[:0], len(comps))
 	nc := len(sum.Categories())
 	cats := reuse(&dst.cats, len(comps)*nc) // one array for every company's categories
 	for i := range comps {
