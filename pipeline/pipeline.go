@@ -286,7 +286,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	go func() { wg.Wait(); close(results) }()
 
 	sum := &Summary{RejectsByReason: map[string]int{}}
-	totals := map[string]*companyAcc{}
 	pending := map[int]*item{}
 	next := 0
 	var writeErr error
@@ -304,7 +303,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			}
 			delete(pending, next)
 			next++
-			if err := sink.add(cur, sum, panel, totals, sm, cfg.Logger); err != nil {
+			if err := sink.add(cur, sum, panel, sm, cfg.Logger); err != nil {
 				writeErr = err
 				cancel()
 				break
@@ -372,7 +371,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		}
 	}
 	sum.Outputs = outputs
-	sum.Companies = rank(totals)
+	sum.Companies = rank(sink.totals)
 	sum.InputFiles = inputs.n
 	sum.Duration = time.Since(begin)
 	man, err := newManifest(cfg, workers, sum)
@@ -641,7 +640,7 @@ func (sm *sinkMetrics) addLexiconHits(h hitCount) {
 }
 
 type companyAcc struct {
-	name               string
+	id, name           string
 	articles, mentions int
 	sent, risk, max    float64
 	rel, relRisk       float64
@@ -650,15 +649,18 @@ type companyAcc struct {
 // rank orders companies by relevance-weighted mean regulatory risk (a
 // passing mention in another company's fine should not top the list), then
 // maximum, then id.
-func rank(totals map[string]*companyAcc) []CompanyTotal {
-	out := make([]CompanyTotal, 0, len(totals))
-	for id, a := range totals {
+func rank(totals []companyAcc) []CompanyTotal {
+	out := []CompanyTotal{}
+	for _, a := range totals {
+		if a.articles == 0 {
+			continue // not mentioned, or only in near-duplicates
+		}
 		risk := a.risk / float64(a.articles)
 		if a.rel > 0 {
 			risk = a.relRisk / a.rel
 		}
 		out = append(out, CompanyTotal{
-			ID: id, Name: a.name, Articles: a.articles, Mentions: a.mentions,
+			ID: a.id, Name: a.name, Articles: a.articles, Mentions: a.mentions,
 			SentimentMean: a.sent / float64(a.articles), RiskMean: risk, RiskMax: a.max,
 		})
 	}
@@ -687,7 +689,7 @@ type sink struct {
 	novelty  *novelty.Detector
 	state    []noveltyRecord // nightly runs: the day's signatures for the next night
 	ids      []string        // an article's company ids, reused (novelty copies them)
-	accs     []*companyAcc   // by registry root: the run's totals without a lookup by id
+	totals   []companyAcc    // the run's totals by registry root; articles 0: none
 	nightly  bool
 	done     bool
 }
@@ -742,7 +744,7 @@ type RejectRecord struct {
 	Detail string `json:"detail"`
 }
 
-func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[string]*companyAcc, m *sinkMetrics, log *slog.Logger) error {
+func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, m *sinkMetrics, log *slog.Logger) error {
 	sum.Read++
 	sum.Bytes += it.bytes
 	if m != nil {
@@ -808,16 +810,12 @@ func (s *sink) add(it *item, sum *Summary, panel *aggregate.Panel, totals map[st
 			return err
 		}
 		root := out.roots[i]
-		if root >= len(s.accs) {
-			s.accs = append(s.accs, make([]*companyAcc, root+1-len(s.accs))...)
+		if root >= len(s.totals) {
+			s.totals = append(s.totals, make([]companyAcc, root+1-len(s.totals))...)
 		}
-		acc := s.accs[root]
-		if acc == nil {
-			// Roots and ids go one to one; a map by id keeps the totals
-			// for rank.
-			acc = &companyAcc{name: o.CompanyName}
-			totals[o.CompanyID] = acc
-			s.accs[root] = acc
+		acc := &s.totals[root]
+		if acc.articles == 0 {
+			acc.id, acc.name = o.CompanyID, o.CompanyName
 		}
 		acc.articles++
 		acc.mentions += o.Mentions

@@ -49,7 +49,6 @@ func BenchmarkSink(b *testing.B) {
 	defer func() { panel.Close() }()
 	m := newSinkMetrics(metrics.New(prometheus.NewRegistry()))
 	sum := &Summary{RejectsByReason: map[string]int{}}
-	totals := map[string]*companyAcc{}
 	log := slog.New(slog.DiscardHandler)
 	out := &scored{}
 	b.ReportAllocs()
@@ -71,7 +70,7 @@ func BenchmarkSink(b *testing.B) {
 		a.Published = a.Published.AddDate(i/len(arts), 0, 0)
 		out.fill(&a, &xs[k], an, &bufs[k])
 		it := &item{seq: i, art: &a, bytes: 1000, out: out, elapsed: [3]time.Duration{time.Microsecond, 2 * time.Microsecond, time.Microsecond}}
-		if err := s.add(it, sum, panel, totals, m, log); err != nil {
+		if err := s.add(it, sum, panel, m, log); err != nil {
 			b.Fatal(err)
 		}
 		clear(out.mentions)

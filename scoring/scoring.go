@@ -250,8 +250,6 @@ func New(set *lexicons.Set) *Scorer {
 	}
 	for _, a := range s.actors {
 		s.actorName = append(s.actorName, name(a.Term))
-	}
-	for _, a := range s.actors {
 		s.actorCat = append(s.actorCat, int32(s.catIndex[a.Category]+1))
 	}
 	return s
