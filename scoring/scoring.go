@@ -123,6 +123,7 @@ type Result struct {
 	NoHit         bool // no lexicon matched at all
 
 	used    []bool           // scratch of ScoreInto, kept for reuse
+	masked  []bool           // scratch of ScoreInto: a mask shorter than the tokens, padded
 	weights []float64        // scratch of ScoreInto, kept for reuse
 	toks    tokens           // scratch of ScoreInto: resolved tokens and the worker's word cache
 	quoted  []bool           // scratch of ScoreInto: quoted tokens of the current sentence
@@ -372,15 +373,17 @@ func markClauses(tk *tokens, first, last int, clauseOf []int, clause int) (next 
 	return clause + 1, may, flags
 }
 
-// markMasked marks the masked tokens of a sentence as used: then no lexicon
-// matches them.
-func markMasked(mask, used []bool) {
-	used = used[:len(mask)] // no bounds checks below
-	for k, m := range mask {
-		if m {
-			used[k] = true
-		}
+// maskedUsed returns b resized to n tokens, the masked ones used (then no
+// lexicon matches them) and the rest not. One copy of the mask costs less
+// than clearing b and then marking the masked tokens sentence by
+// sentence; only the sentences' own stages read or mark b.
+func maskedUsed(b []bool, n int, mask []bool) []bool {
+	if cap(b) < n {
+		b = make([]bool, n)
 	}
+	b = b[:n]
+	clear(b[copy(b, mask):])
+	return b
 }
 
 // shift is a shifter found at a token.
@@ -446,7 +449,8 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 		Sentences: len(tok.Sentences), Tokens: len(toks),
 		Hits:    res.Hits[:0],
 		Actors:  res.Actors[:0],
-		used:    reuse(res.used, len(toks)), // tokens consumed by direction pairs or masked
+		used:    maskedUsed(res.used, len(toks), mask), // tokens masked, then also those direction pairs consume
+		masked:  res.masked,
 		weights: res.weights,
 		toks:    res.toks,
 		quoted:  res.quoted,
@@ -461,6 +465,16 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 		res.Hits = make([]Hit, 0, len(toks)/2+4) // with the learned lexicon about every third token hits
 	}
 	used := res.used
+	// The regulatory lookups skip the masked tokens but not those that
+	// direction pairs consume: a pair explains a sentence's sentiment,
+	// not its regulatory terms (de boete stijgt is both).
+	var masked []bool
+	if len(mask) >= len(toks) {
+		masked = mask[:len(toks)]
+	} else if mask != nil {
+		res.masked = maskedUsed(res.masked, len(toks), mask)
+		masked = res.masked
+	}
 	clause := 0
 	shifts := res.pending
 	for _, sent := range tok.Sentences {
@@ -489,14 +503,11 @@ func (s *Scorer) ScoreResolved(res *Result, text string, tok *tokenize.Result, t
 		}
 		res.quoted = quoted
 		inTitle := titleLen > 0 && sent.Start < titleLen
-		if first < len(mask) {
-			markMasked(mask[first:min(last, len(mask))], used[first:])
-		}
 		start := len(res.Hits)
 		if may&s.verbIx.bit != 0 && may&s.objIx.bit != 0 { // a pair needs both
 			s.directionHits(tk, first, last, res, used)
 		}
-		s.lexiconHits(tk, first, last, may, res, used)
+		s.lexiconHits(tk, first, last, may, res, used, masked)
 		// Actors in this sentence amplify adverse regulatory weight, and
 		// the strongest one adds a base adverse weight of its own: a
 		// regulator acting is news (DNB waarschuwt banken).
@@ -670,10 +681,11 @@ func (s *Scorer) directionHits(tk *tokens, first, last int, res *Result, used []
 	}
 }
 
-// lexiconHits finds sentiment and regulatory entries, skipping tokens that a
-// direction pair already explained. may is what any token of the sentence
-// may be.
-func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result, used []bool) {
+// lexiconHits finds sentiment and regulatory entries: sentiment entries
+// skip the tokens in used (masked, or explained by a direction pair),
+// regulatory entries those in masked (nil: none). may is what any token
+// of the sentence may be.
+func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result, used, masked []bool) {
 	toks := tk.toks
 	if may&s.sentIx.bit != 0 { // else no sentiment entry in the sentence
 		for i := first; ; {
@@ -691,7 +703,7 @@ func (s *Scorer) lexiconHits(tk *tokens, first, last int, may uint8, res *Result
 	}
 	if may&s.regIx.bit != 0 { // else no regulatory entry in the sentence
 		for i := first; ; {
-			at, e, n, v := tk.next(s.regIx, i, last, nil)
+			at, e, n, v := tk.next(s.regIx, i, last, masked)
 			if at == last {
 				break
 			}

@@ -582,3 +582,65 @@ func TestLabels(t *testing.T) {
 		t.Errorf("a Hit built by hand: got label index %d, want -1", got)
 	}
 }
+
+// TestMask checks that masked tokens match no lexicon entry (the pipeline
+// masks company names: AkzoNobel is no "nobel"), on their own and inside
+// a phrase, while the tokens around them still do; and that a Result
+// reused after a masked text forgets that mask.
+func TestMask(t *testing.T) {
+	s := New(testSet(t))
+	text := "Geen winst, maar fors verlies. De AFM legt een boete op."
+	tk := tokenize.New(nil)
+	var tok tokenize.Result
+	tk.Tokenize(text, &tok)
+	var res Result
+	s.ScoreInto(&res, text, &tok, 0, nil)
+	all := map[string]bool{}
+	for _, h := range res.Hits {
+		all[h.Term] = true
+	}
+	for _, term := range []string{"winst", "verlies", "boete"} {
+		if !all[term] {
+			t.Fatalf("unmasked: no hit for %q (hits %v): the test needs it", term, all)
+		}
+	}
+	tests := []struct {
+		name   string
+		masked []string // norms of the masked tokens
+		gone   []string // terms that must no longer hit
+		kept   []string // terms that must still hit
+		short  bool     // the mask ends at its last masked token
+	}{
+		{"none", nil, nil, []string{"winst", "verlies", "boete"}, false},
+		{"one word", []string{"verlies"}, []string{"verlies"}, []string{"winst", "boete"}, false},
+		{"two sentences", []string{"winst", "boete"}, []string{"winst", "boete"}, []string{"verlies"}, false},
+		{"short mask", []string{"boete"}, []string{"boete"}, []string{"winst", "verlies"}, true},
+	}
+	for _, tt := range tests {
+		mask := make([]bool, len(tok.Tokens))
+		for i, tk := range tok.Tokens {
+			mask[i] = slices.Contains(tt.masked, tk.Norm)
+		}
+		if tt.short {
+			mask = mask[:slices.Index(mask, true)+1]
+		}
+		s.ScoreInto(&res, text, &tok, 0, mask)
+		got := map[string]bool{}
+		for _, h := range res.Hits {
+			got[h.Term] = true
+			if int(h.First) < len(mask) && mask[h.First] {
+				t.Errorf("%s: got a hit %q on masked token %d", tt.name, h.Term, h.First)
+			}
+		}
+		for _, term := range tt.gone {
+			if got[term] {
+				t.Errorf("%s: got a hit for masked %q, want none", tt.name, term)
+			}
+		}
+		for _, term := range tt.kept {
+			if !got[term] {
+				t.Errorf("%s: got no hit for %q, want one (hits %v)", tt.name, term, got)
+			}
+		}
+	}
+}

@@ -118,3 +118,45 @@ func TestCellSumsApart(t *testing.T) {
 		t.Errorf("at most %d partials: want sums that outgrow the reserved %d", most, reservedPartials)
 	}
 }
+
+// TestSumPartials checks Add's branch-free TwoSum against Shewchuk's
+// Fast2Sum with its values ordered by magnitude, as in Python's fsum: the
+// partials, which runs on disk hold, must be the same bit for bit.
+func TestSumPartials(t *testing.T) {
+	fast2Sum := func(partials []float64, x float64) []float64 {
+		i := 0
+		for _, y := range partials {
+			if math.Abs(x) < math.Abs(y) {
+				x, y = y, x
+			}
+			hi := x + y
+			lo := y - (hi - x)
+			if lo != 0 {
+				partials[i] = lo
+				i++
+			}
+			x = hi
+		}
+		return append(partials[:i], x)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 200; round++ {
+		var got Sum
+		var want []float64
+		for range 300 {
+			// Scores of either sign, their squares and products, and
+			// values far apart in magnitude.
+			x := (2*rng.Float64() - 1) * math.Pow(10, float64(rng.IntN(40)-20))
+			if rng.IntN(4) == 0 {
+				x = float64(rng.IntN(7)-3) / 8 // exact, cancels
+			}
+			got.Add(x)
+			if x != 0 {
+				want = fast2Sum(want, x)
+			}
+			if !slices.Equal(got.Partials, want) {
+				t.Fatalf("round %d: got partials %v, want %v", round, got.Partials, want)
+			}
+		}
+	}
+}
