@@ -992,9 +992,7 @@ func (r *Result) Annotations() []uint32 { return r.toks.ann[:len(r.toks.toks)] }
 
 // TopTerms is TopTerms(r.Hits, n), reusing r's memory: a worker that
 // keeps one Result allocates only the strings it returns.
-func (r *Result) TopTerms(n int) []string {
-	return topTerms(nil, r.Hits, n, &r.terms, r.names)
-}
+func (r *Result) TopTerms(n int) []string { return r.AppendTopTerms(nil, n) }
 
 // AppendTopTerms appends r.TopTerms(n) to dst, and returns the extended
 // slice: a caller that reuses dst allocates only the terms' one string.

@@ -392,13 +392,7 @@ func TestTopTermsSelection(t *testing.T) {
 // TestAppendTopTermsAllocs checks that AppendTopTerms with memory kept
 // from article to article allocates only the string the terms are cut from.
 func TestAppendTopTermsAllocs(t *testing.T) {
-	s := New(testSet(t))
-	text := "Geen winst, maar fors verlies. De AFM legt een boete op; faillissement dreigt niet. Mogelijk goed."
-	tk := tokenize.New(nil)
-	var tok tokenize.Result
-	tk.Tokenize(text, &tok)
-	var res Result
-	s.ScoreInto(&res, text, &tok, 0, nil)
+	res := score(t, New(testSet(t)), "Geen winst, maar fors verlies. De AFM legt een boete op; faillissement dreigt niet. Mogelijk goed.")
 	if len(res.Hits) < 3 {
 		t.Fatalf("got %d hits, want at least 3 for the test to mean something", len(res.Hits))
 	}

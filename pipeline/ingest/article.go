@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/marktstem/marktstem/pipeline/tokenize"
 )
 
 // Precision says how much of Article.Published the input actually stated,
@@ -160,7 +162,7 @@ const DefaultMaxArticleBytes = 16 << 20
 // LimitArticleBytes is the largest Options.MaxArticleBytes: tokens hold
 // byte offsets as int32 (tokenize.MaxText), which keeps a token to half a
 // cache line. Larger settings are lowered to it.
-const LimitArticleBytes = 1<<31 - 1
+const LimitArticleBytes = tokenize.MaxText
 
 // Options configures a Reader.
 type Options struct {

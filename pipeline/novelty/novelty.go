@@ -25,6 +25,7 @@ package novelty
 import (
 	"math"
 	"math/bits"
+	"sort"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -359,16 +360,8 @@ func (d *Detector) Add(id string, at time.Time, sig Signature, companies []strin
 // half of them need not be walked.
 func (d *Detector) cutoff(at time.Time) int {
 	// upTo never decreases, so the items too old are a prefix.
-	lo, hi := d.evicted, len(d.items)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if at.Sub(d.upTo[mid]) > Window {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo
+	from := d.evicted
+	return from + sort.Search(len(d.items)-from, func(k int) bool { return at.Sub(d.upTo[from+k]) <= Window })
 }
 
 // compare weighs candidate i, whose fingerprint agrees often enough, for
