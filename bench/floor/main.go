@@ -36,10 +36,13 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	weights := map[string]float64{}
-	for _, t := range lex.Sentiment {
-		if !strings.Contains(t.Term, " ") {
-			weights[t.Term] = t.Weight // a later entry replaces an earlier one, as in the scorer
+	var weights map[string]float64 // built only for -lookup: the floor itself stays as it was
+	if *lookup {
+		weights = map[string]float64{}
+		for _, t := range lex.Sentiment {
+			if !strings.Contains(t.Term, " ") {
+				weights[t.Term] = t.Weight // a later entry replaces an earlier one, as in the scorer
+			}
 		}
 	}
 	tk := tokenize.New(lex.Abbreviations)
